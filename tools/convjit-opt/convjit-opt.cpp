@@ -1,11 +1,13 @@
 //===- convjit-opt.cpp - mlir-opt with the conv dialect -------------------===//
 //
-// Every upstream dialect, extension and pass, plus the conv dialect, so lit
-// tests can round-trip conv IR and run upstream passes on it.
+// Every upstream dialect, extension and pass, plus the conv dialect and its
+// lowering passes, so lit tests can round-trip conv IR, lower it and run
+// upstream passes on the result.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Conv/ConvDialect.h"
+#include "Lowering/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -15,6 +17,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  convjit::registerConvjitLoweringPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,0 +1,24 @@
+//===- LoweringAttrs.h - Tags the lowering puts on its ops ------*- C++ -*-===//
+//
+// Unit attributes that mark the linalg ops the scheduler looks for, so it
+// matches on intent rather than on the shape of the IR around them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CONVJIT_LOWERING_LOWERINGATTRS_H
+#define CONVJIT_LOWERING_LOWERINGATTRS_H
+
+#include "llvm/ADT/StringRef.h"
+
+namespace convjit {
+
+/// The contraction linalg.generic of conv, conv_transpose and deform_conv.
+inline constexpr llvm::StringLiteral kConvCoreAttr = "convjit.conv_core";
+/// The elementwise generic of a fused ReLU.
+inline constexpr llvm::StringLiteral kReluAttr = "convjit.relu";
+/// The generic that gathers deform_conv's bilinear samples into columns.
+inline constexpr llvm::StringLiteral kDeformSampleAttr =
+    "convjit.deform_sample";
+
+} // namespace convjit
+
+#endif // CONVJIT_LOWERING_LOWERINGATTRS_H

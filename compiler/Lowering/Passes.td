@@ -1,0 +1,28 @@
+//===- Passes.td - conv dialect lowering passes ------------*- tablegen -*-===//
+#ifndef CONVJIT_LOWERING_PASSES_TD
+#define CONVJIT_LOWERING_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+// Anchored on no particular op, so it runs on a func.func or a whole module.
+def ConvertConvToLinalg : Pass<"convert-conv-to-linalg"> {
+  let summary = "Lower every conv-dialect op to linalg/tensor/arith on tensors";
+  let description = [{
+    Rewrites conv.conv, conv.conv_transpose, conv.deform_conv, conv.pool and
+    conv.channel_shuffle into static-shaped f32 linalg ops on tensors, all
+    computing channels-last (nchw operands are transposed on the way in and
+    the result on the way out). The contraction of every weighted op is one
+    linalg.generic tagged `convjit.conv_core`, the ReLU a separate generic
+    tagged `convjit.relu` and deformable sampling a generic tagged
+    `convjit.deform_sample`, which is what the scheduler matches. The conv
+    dialect is illegal afterwards: an op that cannot be lowered is an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // CONVJIT_LOWERING_PASSES_TD
