@@ -1,0 +1,127 @@
+//===- Compiler.cpp - One layer from spec to object code ------------------===//
+
+#include "Pipeline/Compiler.h"
+#include "Pipeline/Jit.h"
+#include "Pipeline/KernelAbi.h"
+#include "Pipeline/Pipeline.h"
+
+#include "Conv/ConvBuilder.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace convjit;
+
+static constexpr std::pair<Stage, const char *> kStageNames[] = {
+    {Stage::Conv, "conv"},     {Stage::Linalg, "linalg"},
+    {Stage::Tiled, "tiled"},   {Stage::LLVM, "llvm"},
+    {Stage::LLVMIR, "llvmir"}, {Stage::Asm, "asm"},
+};
+
+llvm::Expected<Stage> convjit::parseStage(llvm::StringRef name) {
+  for (auto [stage, text] : kStageNames)
+    if (name == text)
+      return stage;
+  return llvm::createStringError(
+      "unknown stage '" + name +
+      "' (expected conv, linalg, tiled, llvm, llvmir or asm)");
+}
+
+llvm::StringRef convjit::stageName(Stage stage) {
+  for (auto [s, text] : kStageNames)
+    if (s == stage)
+      return text;
+  return "?";
+}
+
+namespace {
+/// An MLIR context set up for one compilation.
+struct CompilerContext {
+  CompilerContext() {
+    DialectRegistry registry;
+    registerPipelineDialects(registry);
+    context.appendDialectRegistry(registry);
+    // Kernel modules are a single function: threads cost more than they save.
+    context.disableMultithreading();
+  }
+  MLIRContext context;
+};
+} // namespace
+
+static llvm::Expected<OwningOpRef<ModuleOp>>
+buildModuleAt(MLIRContext &context, const ConvSpec &spec, Stage stage,
+              const TargetInfo &target) {
+  auto module = buildConvModule(context, {spec});
+  if (!module)
+    return module.takeError();
+  Stage last = std::min(stage, Stage::LLVM);
+  if (llvm::Error error = runStages(**module, Stage::Conv, last, target))
+    return std::move(error);
+  return module;
+}
+
+static llvm::Expected<std::unique_ptr<llvm::Module>>
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
+                  const TargetInfo &target) {
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "convjit_kernel");
+  if (!llvmModule)
+    return llvm::createStringError("translation to LLVM IR failed");
+  if (llvm::Error error = optimizeModule(*llvmModule, target))
+    return std::move(error);
+  return llvmModule;
+}
+
+llvm::Expected<std::string> convjit::emitStage(const ConvSpec &spec,
+                                               Stage stage,
+                                               const TargetInfo &target) {
+  CompilerContext compiler;
+  auto module = buildModuleAt(compiler.context, spec, stage, target);
+  if (!module)
+    return module.takeError();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (stage <= Stage::LLVM) {
+    (*module)->print(os);
+    return text;
+  }
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateToLLVMIR(**module, llvmContext, target);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  if (stage == Stage::LLVMIR) {
+    (*llvmModule)->print(os, nullptr);
+    return text;
+  }
+  auto assembly = emitCode(**llvmModule, target, CodeGenFile::Assembly);
+  if (!assembly)
+    return assembly.takeError();
+  return (*assembly)->getBuffer().str();
+}
+
+llvm::Expected<CompiledObject> convjit::compileToObject(const ConvSpec &spec,
+                                                        const TargetInfo &target) {
+  CompilerContext compiler;
+  auto module = buildModuleAt(compiler.context, spec, Stage::LLVM, target);
+  if (!module)
+    return module.takeError();
+  CompiledObject compiled;
+  if (auto packed = (*module)->getOperation()->getAttrOfType<IntegerAttr>(kPackedElementsAttrName)) {
+    compiled.signature.hasPack = true;
+    compiled.signature.packedElements = packed.getInt();
+  }
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateToLLVMIR(**module, llvmContext, target);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  auto object = emitCode(**llvmModule, target, CodeGenFile::Object);
+  if (!object)
+    return object.takeError();
+  compiled.object = std::move(*object);
+  return compiled;
+}

@@ -1,0 +1,66 @@
+//===- Compiler.h - From ConvSpec to IR at every stage, and to objects -*- C++ -*-===//
+//
+// The compiler driver: builds the conv-dialect module for a layer, runs the
+// pass pipeline (conv -> linalg -> scheduled/vectorized -> bufferized ->
+// LLVM dialect), translates to LLVM IR and generates code. Every stage can be
+// printed, which is what `convjit compile --emit=<stage>` shows.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CONVJIT_PIPELINE_COMPILER_H
+#define CONVJIT_PIPELINE_COMPILER_H
+
+#include "Spec/ConvSpec.h"
+#include "Target/TargetInfo.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+#include <string>
+
+namespace convjit {
+
+/// Stages of compilation, in pipeline order.
+enum class Stage {
+  Conv,   // the conv dialect, as built from the spec
+  Linalg, // after conv -> linalg (tensors)
+  Tiled,  // after the schedule: tiled and vectorized (tensors)
+  LLVM,   // the LLVM dialect
+  LLVMIR, // LLVM IR, optimized
+  Asm,    // target assembly
+};
+
+/// "conv", "linalg", "tiled", "llvm", "llvmir" or "asm".
+llvm::Expected<Stage> parseStage(llvm::StringRef name);
+llvm::StringRef stageName(Stage stage);
+
+/// The kernel's textual form at `stage`, for one layer.
+llvm::Expected<std::string> emitStage(const ConvSpec &spec, Stage stage,
+                                      const TargetInfo &target);
+
+/// Entry points of a compiled layer. Arguments are bare pointers to dense
+/// buffers in the spec's layout:
+///   convjit_pack(weight[, bias], packed)   -- once per set of weights
+///   convjit_run(input[, offset][, mask][, packed], output)
+/// Everything computed from weights and bias alone (layout changes, kernel
+/// flips, bias broadcasts) lives in `packed`, a flat f32 buffer of
+/// `packedElements`. Layers without weights have no pack function and no
+/// packed argument.
+struct KernelSignature {
+  bool hasPack = false;
+  int64_t packedElements = 0;
+};
+
+/// A layer compiled to a relocatable object for `target`.
+struct CompiledObject {
+  std::unique_ptr<llvm::MemoryBuffer> object;
+  KernelSignature signature;
+};
+
+llvm::Expected<CompiledObject> compileToObject(const ConvSpec &spec,
+                                               const TargetInfo &target);
+
+} // namespace convjit
+
+#endif // CONVJIT_PIPELINE_COMPILER_H

@@ -1,0 +1,48 @@
+//===- Passes.td - Passes that shape a layer into a JIT kernel -*- tablegen -*-===//
+
+#ifndef CONVJIT_PIPELINE_PASSES
+#define CONVJIT_PIPELINE_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ConvjitKernelAbi : Pass<"convjit-kernel-abi", "mlir::ModuleOp"> {
+  let summary = "Give a layer function the JIT calling convention";
+  let description = [{
+    Runs on the conv-dialect module of one layer, as ConvBuilder makes it.
+    Renames the function `convjit_run`, tags each argument with its role
+    (`convjit.role` = input, offset, mask, weight or bias, read off the conv
+    op's operands) and appends the output as a destination argument (role
+    `output`) that the result is materialized into, so that after
+    bufferization the kernel writes straight into the caller's buffer.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
+def ConvjitOutlinePacking : Pass<"convjit-outline-packing", "mlir::ModuleOp"> {
+  let summary = "Move weight-only computation into a separate pack function";
+  let description = [{
+    Everything `convjit_run` computes from its weight and bias arguments alone
+    (layout changes, kernel flips, reshapes: ops whose results are no larger
+    than their inputs) moves into `convjit_pack(weight[, bias], packed)`,
+    which stores each value the rest of `convjit_run` needs into one flat
+    buffer at 64-byte-aligned offsets. `convjit_run` then takes that buffer
+    instead of the weights. A kernel run many times with the same weights
+    pays for their preparation once. The size is recorded in the module
+    attribute `convjit.packed_elements`.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::bufferization::BufferizationDialect"];
+}
+
+def ConvjitCopiesToLinalg : Pass<"convjit-copies-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    Bufferization expresses copies (a padded input, a weight slice) as
+    memref.copy, which lowers to a call into MLIR's runtime library for any
+    strided layout. As linalg.copy the copy becomes loops the kernel's own
+    code generation vectorizes, and the JIT needs no runtime library.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+#endif // CONVJIT_PIPELINE_PASSES

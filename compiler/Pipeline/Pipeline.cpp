@@ -1,0 +1,110 @@
+//===- Pipeline.cpp - conv -> linalg -> vectors -> LLVM dialect -----------===//
+
+#include "Pipeline/Pipeline.h"
+#include "Pipeline/PassDetail.h"
+
+#include "Conv/ConvDialect.h"
+#include "Lowering/Passes.h"
+#include "Schedule/Passes.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <mutex>
+
+using namespace mlir;
+using namespace convjit;
+
+void convjit::registerPipelineDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<conv::ConvDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+void convjit::registerPipelinePasses() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerAllPasses();
+    registerConvjitLoweringPasses();
+    registerConvjitSchedulePasses();
+    registerConvjitPipelinePasses();
+  });
+}
+
+std::string convjit::stagePipeline(Stage stage, const TargetInfo &target) {
+  switch (stage) {
+  case Stage::Conv:
+    return "";
+  case Stage::Linalg:
+    return "convjit-kernel-abi,convert-conv-to-linalg,canonicalize,cse,"
+           "convjit-outline-packing,canonicalize,cse";
+  case Stage::Tiled:
+    return llvm::formatv("func.func(convjit-tile-and-vectorize{{target={0}}),"
+                         "canonicalize,cse",
+                         target.vectorBits == 512 ? "avx512" : "avx2")
+        .str();
+  case Stage::LLVM:
+    // Temporaries (padded inputs, layout changes) live on the heap: stack
+    // buffers inside loops overflow the stack on large shapes.
+    return "one-shot-bufferize{bufferize-function-boundaries "
+           "function-boundary-type-conversion=identity-layout-map},"
+           "drop-equivalent-buffer-results,canonicalize,"
+           "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
+           "func.func(convert-linalg-to-loops),"
+           "convert-vector-to-scf{full-unroll},"
+           "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+           "convert-vector-to-llvm{vector-contract-lowering=outerproduct "
+           "vector-transpose-lowering=shuffle1d},"
+           "finalize-memref-to-llvm,convert-math-to-llvm,"
+           "convert-arith-to-llvm,convert-index-to-llvm,"
+           "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
+           "convert-cf-to-llvm,convert-ub-to-llvm,"
+           "reconcile-unrealized-casts,canonicalize,cse";
+  case Stage::LLVMIR:
+  case Stage::Asm:
+    return "";
+  }
+  return "";
+}
+
+llvm::Error convjit::runStages(ModuleOp module, Stage from, Stage to,
+                               const TargetInfo &target) {
+  registerPipelinePasses();
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error) {
+      if (!diagnostics.empty())
+        os << "; ";
+      os << diag.str();
+    }
+    return success();
+  });
+  for (int s = static_cast<int>(from) + 1; s <= static_cast<int>(to); ++s) {
+    Stage stage = static_cast<Stage>(s);
+    std::string pipeline = stagePipeline(stage, target);
+    if (pipeline.empty())
+      continue;
+    PassManager pm(module.getContext());
+    std::string parseErrors;
+    llvm::raw_string_ostream parseOs(parseErrors);
+    if (failed(parsePassPipeline(pipeline, pm, parseOs)))
+      return llvm::createStringError("internal error: bad pipeline for stage " +
+                                     stageName(stage) + ": " + parseErrors);
+    if (failed(pm.run(module)))
+      return llvm::createStringError(
+          "compilation failed at stage " + stageName(stage) + ": " +
+          (diagnostics.empty() ? std::string("(no diagnostic)") : diagnostics));
+  }
+  return llvm::Error::success();
+}

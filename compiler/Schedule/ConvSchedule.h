@@ -1,0 +1,63 @@
+//===- ConvSchedule.h - How a convolution core is tiled ---------*- C++ -*-===//
+//
+// A schedule is data: tile sizes per loop of the `convjit.conv_core` generic
+// and the order of the tiled loops. It is chosen from the target's facts
+// (vector width and register count make the register tile; cache sizes the
+// reduction blocking) by `chooseConvSchedule`, or given explicitly on the op
+// as a `convjit.schedule` dictionary (lit tests pin schedules that way; the
+// tuner proposes them that way).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CONVJIT_SCHEDULE_CONVSCHEDULE_H
+#define CONVJIT_SCHEDULE_CONVSCHEDULE_H
+
+#include "Target/TargetInfo.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace convjit {
+
+inline constexpr const char *kConvCoreAttrName = "convjit.conv_core";
+inline constexpr const char *kScheduleAttrName = "convjit.schedule";
+
+struct ConvSchedule {
+  /// Per loop of the generic; parallel loops get their tile size here and 0
+  /// for reductions.
+  llvm::SmallVector<int64_t> tile;
+  /// Per loop; reduction loops get their tile size here, parallel loops 0.
+  llvm::SmallVector<int64_t> reduce;
+  /// Order of the parallel loops (a permutation of the generic's loops).
+  llvm::SmallVector<int64_t> interchange;
+
+  mlir::DictionaryAttr toAttr(mlir::MLIRContext *context) const;
+  static mlir::FailureOr<ConvSchedule> fromAttr(mlir::DictionaryAttr attr,
+                                                mlir::linalg::LinalgOp op);
+};
+
+/// The loops of a conv core, as the lowering lays them out:
+///   groups == 1: (n, o_1..o_r, oc, k_1..k_r, ic)
+///   groups  > 1: (n, o_1..o_r, g, ocg, k_1..k_r, icg)
+struct ConvCoreLoops {
+  unsigned rank = 0;    // spatial rank r
+  bool grouped = false; // has the g loop
+  int64_t n() const { return 0; }
+  int64_t outSpatial(unsigned i) const { return 1 + i; }
+  int64_t group() const { return 1 + rank; }                   // grouped only
+  int64_t outChannel() const { return 1 + rank + (grouped ? 1 : 0); }
+  int64_t kernel(unsigned i) const { return outChannel() + 1 + i; }
+  int64_t inChannel() const { return outChannel() + 1 + rank; }
+  int64_t numLoops() const { return inChannel() + 1; }
+};
+
+/// Recognizes the loop structure of a `convjit.conv_core` generic.
+mlir::FailureOr<ConvCoreLoops> analyzeConvCore(mlir::linalg::LinalgOp op);
+
+/// The schedule the cost model picks for `op` on `target`.
+ConvSchedule chooseConvSchedule(mlir::linalg::LinalgOp op,
+                                const ConvCoreLoops &loops,
+                                const TargetInfo &target);
+
+} // namespace convjit
+
+#endif // CONVJIT_SCHEDULE_CONVSCHEDULE_H

@@ -1,0 +1,210 @@
+//===- JitDifferentialTest.cpp - JIT against the reference, swept ---------===//
+//
+// Every op family across odd sizes, strides, dilations, asymmetric padding,
+// groups, batch and layout: each case compiles the layer, runs it on random
+// tensors and compares with the reference interpreter (runtime/Reference,
+// itself checked against PyTorch). The sweep is a fixed pseudo-random sample
+// of the parameter space, so it is the same on every run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "convjit/Kernel.h"
+
+#include "Reference/Reference.h"
+#include "Spec/SpecParser.h"
+#include "Validation/Accuracy.h"
+#include "Validation/LayerTensors.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "gtest/gtest.h"
+
+#include <random>
+#include <set>
+
+using namespace convjit;
+
+namespace {
+
+/// Picks one element of a list.
+template <typename T> T pick(std::mt19937 &rng, std::initializer_list<T> list) {
+  std::uniform_int_distribution<size_t> index(0, list.size() - 1);
+  return *(list.begin() + index(rng));
+}
+
+std::string dims(std::mt19937 &rng, unsigned rank,
+                 std::initializer_list<int> choices) {
+  std::string text;
+  for (unsigned i = 0; i < rank; ++i)
+    text += (i ? "x" : "") + std::to_string(pick(rng, choices));
+  return text;
+}
+
+std::string padding(std::mt19937 &rng, unsigned rank, int maxPad) {
+  std::initializer_list<int> range = {0, 1, 2};
+  if (maxPad <= 0)
+    return "0";
+  if (pick(rng, {false, true}))
+    return dims(rng, rank, maxPad == 1 ? std::initializer_list<int>{0, 1} : range);
+  return dims(rng, rank, maxPad == 1 ? std::initializer_list<int>{0, 1} : range) +
+         ":" + dims(rng, rank, maxPad == 1 ? std::initializer_list<int>{0, 1} : range);
+}
+
+std::string common(std::mt19937 &rng) {
+  std::string text;
+  if (pick(rng, {0, 0, 1}))
+    text += " n=2";
+  if (pick(rng, {false, true}))
+    text += " layout=nhwc";
+  return text;
+}
+
+/// One candidate layer of `family` (it may fail verification; the caller
+/// keeps only valid ones).
+std::string candidate(std::mt19937 &rng, int family) {
+  switch (family) {
+  case 0: { // conv, 1-D to 3-D, groups, dilation, stride
+    unsigned rank = pick(rng, {1u, 2u, 2u, 2u, 3u});
+    int groups = pick(rng, {1, 1, 2, 4});
+    int icg = pick(rng, {1, 2, 3, 8});
+    int ocg = pick(rng, {1, 2, 5, 8, 16});
+    if (pick(rng, {0, 0, 0, 1})) { // depthwise with a channel multiplier
+      groups = pick(rng, {3, 8, 16});
+      icg = 1;
+      ocg = pick(rng, {1, 2});
+    }
+    std::string in = rank == 3 ? dims(rng, rank, {4, 5, 7})
+                               : dims(rng, rank, {5, 7, 9, 12, 16});
+    return llvm::formatv("conv ic={0} oc={1} in={2} k={3} stride={4} "
+                         "dilation={5} pad={6} groups={7}{8}{9}{10}",
+                         icg * groups, ocg * groups, in,
+                         dims(rng, rank, {1, 2, 3, 3, 5}),
+                         dims(rng, rank, {1, 1, 2, 3}),
+                         dims(rng, rank, {1, 1, 2}), padding(rng, rank, 2),
+                         groups, pick(rng, {"", " bias"}),
+                         pick(rng, {"", " relu"}), common(rng))
+        .str();
+  }
+  case 1: { // conv_transpose
+    unsigned rank = pick(rng, {1u, 2u, 2u, 3u});
+    int groups = pick(rng, {1, 1, 2});
+    int stride = pick(rng, {1, 2, 3});
+    int dilation = pick(rng, {1, 1, 2});
+    int outputPadding = pick(rng, {0, 0, 1});
+    return llvm::formatv("conv_transpose ic={0} oc={1} in={2} k={3} "
+                         "stride={4} dilation={5} pad={6} output_padding={7} "
+                         "groups={8}{9}{10}{11}",
+                         groups * pick(rng, {1, 3, 4}),
+                         groups * pick(rng, {2, 4, 8}),
+                         dims(rng, rank, {3, 4, 5, 6}),
+                         dims(rng, rank, {1, 2, 3, 4}), stride, dilation,
+                         padding(rng, rank, 1), outputPadding, groups,
+                         pick(rng, {"", " bias"}), pick(rng, {"", " relu"}),
+                         common(rng))
+        .str();
+  }
+  case 2: { // deformable v1/v2
+    int dg = pick(rng, {1, 1, 2});
+    int groups = pick(rng, {1, 1, 2});
+    return llvm::formatv("deform_conv ic={0} oc={1} in={2} k={3} stride={4} "
+                         "dilation={5} pad={6} dg={7} groups={8}{9}{10}{11}",
+                         2 * dg * groups, groups * pick(rng, {2, 4, 8}),
+                         dims(rng, 2, {5, 6, 8}), dims(rng, 2, {1, 2, 3}),
+                         dims(rng, 2, {1, 2}), dims(rng, 2, {1, 1, 2}),
+                         padding(rng, 2, 1), dg, groups,
+                         pick(rng, {"", " mask"}), pick(rng, {"", " bias"}),
+                         common(rng))
+        .str();
+  }
+  case 3: { // pooling
+    unsigned rank = pick(rng, {1u, 2u, 2u, 3u});
+    bool max = pick(rng, {true, false});
+    std::string k = dims(rng, rank, {2, 3});
+    return llvm::formatv("{0} ic={1} in={2} k={3} stride={4}{5} pad={6}{7}{8}",
+                         max ? "max_pool" : "avg_pool", pick(rng, {1, 3, 8, 17}),
+                         dims(rng, rank, {5, 7, 9}), k,
+                         dims(rng, rank, {1, 2, 3}),
+                         max ? " dilation=" + dims(rng, rank, {1, 1, 2}) : "",
+                         padding(rng, rank, 1), pick(rng, {"", " relu"}),
+                         common(rng))
+        .str();
+  }
+  default: { // channel shuffle
+    unsigned rank = pick(rng, {1u, 2u, 3u});
+    int groups = pick(rng, {2, 3, 4});
+    return llvm::formatv("channel_shuffle ic={0} in={1} groups={2}{3}",
+                         groups * pick(rng, {1, 2, 5}),
+                         dims(rng, rank, {3, 4, 5}), groups, common(rng))
+        .str();
+  }
+  }
+}
+
+/// The sweep: a fixed number of valid, distinct layers per family.
+std::vector<std::string> sweep() {
+  const int perFamily[] = {150, 70, 40, 40, 20};
+  std::vector<std::string> cases;
+  std::set<std::string> seen;
+  std::mt19937 rng(20261125);
+  for (int family = 0; family < 5; ++family) {
+    int kept = 0;
+    for (int attempt = 0; kept < perFamily[family] && attempt < 100000;
+         ++attempt) {
+      std::string text = candidate(rng, family);
+      auto spec = parseSpec(text);
+      if (!spec) {
+        llvm::consumeError(spec.takeError());
+        continue;
+      }
+      if (!seen.insert(spec->str()).second)
+        continue;
+      cases.push_back(text);
+      ++kept;
+    }
+  }
+  return cases;
+}
+
+class JitVsReference : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(JitVsReference, MatchesWithinTolerance) {
+  auto spec = parseSpec(GetParam());
+  ASSERT_TRUE(static_cast<bool>(spec)) << llvm::toString(spec.takeError());
+  auto kernel = Kernel::compile(*spec);
+  ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError());
+
+  LayerTensors tensors = randomLayerTensors(*spec, /*seed=*/7);
+  // NaN-filled, so an element the kernel fails to write cannot pass.
+  int64_t outputElements = elementCount(spec->outputShape());
+  std::vector<float> jit(outputElements, NAN), reference(outputElements, NAN);
+  ASSERT_FALSE(static_cast<bool>(
+      (*kernel)->run(tensors.kernelArgs(*spec, jit.data()))));
+  ASSERT_FALSE(static_cast<bool>(
+      runReference(*spec, tensors.referenceArgs(reference.data()))));
+
+  Accuracy accuracy = compareOutputs(*spec, jit, reference);
+  EXPECT_TRUE(accuracy.pass)
+      << spec->str() << "\n  max abs error " << accuracy.maxAbsError
+      << " > tolerance " << accuracy.tolerance;
+}
+
+std::string caseName(const ::testing::TestParamInfo<std::string> &info) {
+  std::string name = std::to_string(info.index) + "_";
+  for (char c : info.param.substr(0, info.param.find(' ')))
+    name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sweep, JitVsReference, ::testing::ValuesIn(sweep()),
+                         caseName);
+
+TEST(JitSweep, CoversEveryFamilyWithHundredsOfCases) {
+  std::vector<std::string> cases = sweep();
+  EXPECT_GE(cases.size(), 300u);
+  for (const char *op : {"conv ", "conv_transpose ", "deform_conv ",
+                         "max_pool ", "avg_pool ", "channel_shuffle "})
+    EXPECT_TRUE(llvm::any_of(cases, [&](const std::string &text) {
+      return llvm::StringRef(text).starts_with(op);
+    })) << op;
+}
+
+} // namespace
