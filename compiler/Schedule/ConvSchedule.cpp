@@ -120,10 +120,15 @@ ConvSchedule convjit::chooseConvSchedule(linalg::LinalgOp op,
 
   // The register tile: `vectors` accumulators of `lanes` output channels for
   // each of `width` output positions, plus one register per weight vector
-  // and one for the broadcast input. Prefer tiles that divide the loops
-  // (no remainder code) and then the most accumulators, which hides the FMA
-  // latency and amortizes every weight load over `width` FMAs.
-  int64_t bestVectors = 0, bestWidth = 1, bestScore = -1;
+  // and one for the broadcast input. Each reduction step loads `width`
+  // inputs and `vectors` weight vectors for width*vectors FMAs, so the tile
+  // that minimizes loads per FMA wins, among those with enough independent
+  // accumulators to cover the FMA latency (4 cycles x 2 pipes on Zen 3-5).
+  // Widths divide the output row so no remainder code is needed.
+  constexpr int64_t kLatencyHidingAccumulators = 8;
+  int64_t bestVectors = 0, bestWidth = 1;
+  double bestLoadsPerFma = 0;
+  bool bestHidesLatency = false;
   for (int64_t vectors = 1; vectors <= 4; ++vectors) {
     int64_t ocTile = vectors * lanes;
     if (oc % ocTile != 0)
@@ -132,11 +137,17 @@ ConvSchedule convjit::chooseConvSchedule(linalg::LinalgOp op,
     if (widthLimit < 1)
       continue;
     int64_t width = largestDivisorAtMost(ow, widthLimit);
-    int64_t score = width * vectors;
-    if (score > bestScore) {
-      bestScore = score;
+    double loadsPerFma =
+        static_cast<double>(width + vectors) / static_cast<double>(width * vectors);
+    bool hidesLatency = width * vectors >= kLatencyHidingAccumulators;
+    bool better = bestVectors == 0 || (hidesLatency && !bestHidesLatency) ||
+                  (hidesLatency == bestHidesLatency &&
+                   loadsPerFma < bestLoadsPerFma - 1e-9);
+    if (better) {
       bestVectors = vectors;
       bestWidth = width;
+      bestLoadsPerFma = loadsPerFma;
+      bestHidesLatency = hidesLatency;
     }
   }
   int64_t ocTile = bestVectors ? bestVectors * lanes : oc;

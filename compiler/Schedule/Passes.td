@@ -19,8 +19,8 @@ def ConvjitTileAndVectorize
     The schedule is read from the op's `convjit.schedule` dictionary
     (`tile`: parallel tile sizes, `reduce`: reduction tile sizes, one entry
     per loop, 0 = untiled; `interchange`: order of the tiled parallel loops)
-    or, when absent, chosen for `target` and attached, so the printed IR
-    shows what was applied.
+    or, when absent, chosen for `target`. The schedule applied is recorded
+    on the outermost loop of the tile nest, so the printed IR shows it.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"host\"",

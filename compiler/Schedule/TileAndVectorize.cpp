@@ -36,6 +36,9 @@ static SmallVector<OpFoldResult> asIndexAttrs(Builder &b,
 namespace {
 struct TiledCore {
   Operation *op = nullptr;                 // innermost tiled conv core
+  /// The outermost loop that runs more than once (canonicalization folds
+  /// the others away); null when none does.
+  Operation *recordLoop = nullptr;
   SmallVector<Operation *> initOps;        // fused output initializers
   SmallVector<LoopLikeOpInterface> reductionLoops; // outermost first
   Operation *outermostLoop = nullptr;
@@ -68,6 +71,11 @@ static FailureOr<TiledCore> tileCore(RewriterBase &rewriter,
     return core->emitError("tiling the parallel loops failed");
   for (auto [original, replacement] : fused->replacements)
     rewriter.replaceAllUsesWith(original, replacement);
+  rewriter.eraseOp(core);
+  // The untiled initializers now only fed the erased core.
+  for (Operation *producer : fused->fusedProducers)
+    if (producer->use_empty())
+      rewriter.eraseOp(producer);
   Operation *tiled = fused->tiledAndFusedOps.front();
   for (Operation *op : llvm::drop_begin(fused->tiledAndFusedOps))
     result.initOps.push_back(op);
@@ -89,6 +97,16 @@ static FailureOr<TiledCore> tileCore(RewriterBase &rewriter,
     return tiled->emitError("tiling the reduction loops failed");
   rewriter.replaceOp(tiled, reduced->replacements);
   result.op = reduced->tiledOps.back();
+  SmallVector<LoopLikeOpInterface> allLoops(fused->loops);
+  allLoops.append(reduced->loops.begin(), reduced->loops.end());
+  for (LoopLikeOpInterface loop : allLoops) {
+    auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+    std::optional<APInt> trips = forOp ? forOp.getStaticTripCount() : std::nullopt;
+    if (!trips || trips->ugt(1)) {
+      result.recordLoop = loop.getOperation();
+      break;
+    }
+  }
   result.reductionLoops = reduced->loops;
   if (!result.outermostLoop && !reduced->loops.empty())
     result.outermostLoop = reduced->loops.front().getOperation();
@@ -182,10 +200,13 @@ struct TileAndVectorizePass
           continue;
         schedule = chooseConvSchedule(core, *loops, *targetInfo);
       }
-      core->setAttr(kScheduleAttrName, schedule.toAttr(&getContext()));
       auto tiled = tileCore(rewriter, core, schedule);
       if (failed(tiled))
         return signalPassFailure();
+      // The loop nest records what was applied, for --emit=tiled and tests.
+      if (tiled->recordLoop)
+        tiled->recordLoop->setAttr(kScheduleAttrName,
+                                      schedule.toAttr(&getContext()));
       Operation *scope = tiled->outermostLoop ? tiled->outermostLoop
                                               : getOperation().getOperation();
       SmallVector<Operation *> targets{tiled->op};

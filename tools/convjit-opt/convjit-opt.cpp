@@ -1,29 +1,20 @@
-//===- convjit-opt.cpp - mlir-opt with the conv dialect -------------------===//
+//===- convjit-opt.cpp - mlir-opt with convjit's dialect and passes -------===//
 //
-// Every upstream dialect, extension and pass, plus the conv dialect and its
-// lowering passes, so lit tests can round-trip conv IR, lower it and run
-// upstream passes on the result.
+// Every upstream dialect, extension and pass, plus the conv dialect and every
+// pass of convjit's pipeline, so lit tests can run any step of a kernel's
+// compilation on its own (`convjit compile --emit` shows the whole chain).
 //
 //===----------------------------------------------------------------------===//
 
-#include "Conv/ConvDialect.h"
-#include "Lowering/Passes.h"
+#include "Pipeline/Pipeline.h"
 
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
-  mlir::registerAllPasses();
-  convjit::registerConvjitLoweringPasses();
-
+  convjit::registerPipelinePasses();
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  registry.insert<convjit::conv::ConvDialect>();
-
+  convjit::registerPipelineDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "convjit optimizer driver\n", registry));
 }

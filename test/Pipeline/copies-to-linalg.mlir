@@ -1,0 +1,9 @@
+// RUN: convjit-opt %s --convjit-copies-to-linalg | FileCheck %s
+
+// CHECK-LABEL: func.func @strided_copy
+// CHECK-NOT: memref.copy
+// CHECK: linalg.copy ins(%arg0 : memref<4x4xf32, strided<[8, 1]>>) outs(%arg1 : memref<4x4xf32>)
+func.func @strided_copy(%src: memref<4x4xf32, strided<[8, 1]>>, %dst: memref<4x4xf32>) {
+  memref.copy %src, %dst : memref<4x4xf32, strided<[8, 1]>> to memref<4x4xf32>
+  return
+}

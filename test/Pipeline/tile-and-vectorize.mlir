@@ -1,0 +1,69 @@
+// A conv core tiled by a pinned schedule: output-channel blocks outermost,
+// a 1x1x4x16 register tile, reductions over kh, kw and 8 input channels, the
+// tile's accumulator a vector<4x16xf32> carried through every reduction loop.
+// RUN: convjit-opt %s --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s
+// Without a pinned schedule the cost model picks one for the target.
+// RUN: convjit-opt %s --convjit-tile-and-vectorize=target=avx2 --split-input-file | FileCheck %s --check-prefix=AVX2
+// RUN: convjit-opt %s --convjit-tile-and-vectorize=target=avx512 --split-input-file | FileCheck %s --check-prefix=AVX512
+
+#in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
+#w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
+#out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
+
+// CHECK-LABEL: func.func @pinned
+// CHECK: scf.for {{.*}} = %c0 to %c32 step %c16
+// CHECK: scf.for {{.*}} = %c0 to %c8 step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c8 step %c4
+// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<4x16xf32>
+// CHECK: scf.for {{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %[[ACC]]) -> (vector<4x16xf32>)
+// CHECK: scf.for {{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<4x16xf32>)
+// CHECK: scf.for {{.*}} = %c0 to %c16 step %c8 iter_args({{.*}}) -> (vector<4x16xf32>)
+// CHECK: vector.contract {{.*}} : vector<4x8xf32>, vector<8x16xf32> into vector<4x16xf32>
+// CHECK: } {convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 16, 0, 0, 0>}}
+// CHECK-NOT: linalg.generic
+func.func @pinned(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16x32xf32>) outs(%acc : tensor<1x8x8x32xf32>)
+       attrs = {convjit.conv_core, convjit.schedule = {tile = array<i64: 1, 1, 4, 16, 0, 0, 0>,
+                                                       reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>,
+                                                       interchange = array<i64: 0, 3, 1, 2, 4, 5, 6>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+#in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
+#w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
+#out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
+
+// The fewest loads per FMA with >= 8 accumulators, widths dividing 28:
+// 16 ymm: 4 positions x 2 vectors of 8 channels (6 loads per 8 FMAs);
+// 32 zmm: 4 positions x 4 vectors of 16 channels (8 loads per 16 FMAs).
+// AVX2-LABEL: func.func @chosen
+// AVX2: vector.contract {{.*}} into vector<4x16xf32>
+// AVX2: } {convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 16, 0, 0, 0>}}
+// AVX512-LABEL: func.func @chosen
+// AVX512: vector.contract {{.*}} into vector<4x64xf32>
+// AVX512: } {convjit.schedule = {{.*}}tile = array<i64: 1, 1, 4, 64, 0, 0, 0>}}
+func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x30x30x64xf32>, tensor<3x3x64x64xf32>) outs(%acc : tensor<1x28x28x64xf32>)
+       attrs = {convjit.conv_core} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x28x28x64xf32>
+  return %y : tensor<1x28x28x64xf32>
+}
