@@ -46,13 +46,17 @@ std::string convjit::stagePipeline(Stage stage, const TargetInfo &target) {
   case Stage::Conv:
     return "";
   case Stage::Linalg:
-    return "convjit-kernel-abi,convert-conv-to-linalg,canonicalize,cse,"
-           "convjit-outline-packing,canonicalize,cse";
-  case Stage::Tiled:
-    return llvm::formatv("func.func(convjit-tile-and-vectorize{{target={0}}),"
-                         "canonicalize,cse",
-                         target.vectorBits == 512 ? "avx512" : "avx2")
+    // The schedule is chosen before weight packing is outlined: the layout
+    // it wants the weights in is then prepared once, in convjit_pack.
+    return llvm::formatv("convjit-kernel-abi,convert-conv-to-linalg,"
+                         "canonicalize,cse,"
+                         "func.func(convjit-block-conv-cores{{target={0}}),"
+                         "canonicalize,cse,"
+                         "convjit-outline-packing,canonicalize,cse",
+                         target.name)
         .str();
+  case Stage::Tiled:
+    return "func.func(convjit-tile-and-vectorize),canonicalize,cse";
   case Stage::LLVM:
     // Temporaries (padded inputs, layout changes) live on the heap: stack
     // buffers inside loops overflow the stack on large shapes.

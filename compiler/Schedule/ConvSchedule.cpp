@@ -103,78 +103,162 @@ static int64_t largestDivisorAtMost(int64_t n, int64_t limit) {
   return 1;
 }
 
-ConvSchedule convjit::chooseConvSchedule(linalg::LinalgOp op,
-                                         const ConvCoreLoops &loops,
-                                         const TargetInfo &target) {
-  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-  int64_t numLoops = loops.numLoops();
-  ConvSchedule schedule;
-  schedule.tile.assign(numLoops, 0);
-  schedule.reduce.assign(numLoops, 0);
+namespace {
+/// A register tile: `vectors` vectors of output channels for each of
+/// `width` output positions.
+struct RegisterTile {
+  int64_t vectors = 1;
+  int64_t channels = 1; // vectors * lanes, or all channels when fewer
+  int64_t width = 1;
+};
+} // namespace
 
+/// The register tile for `channels` output channels and an output row of
+/// `row` positions. Each reduction step loads `width` inputs and `vectors`
+/// weight vectors for width*vectors FMAs, plus a register per weight vector
+/// and one for the broadcast input; the tile with the fewest loads per FMA
+/// wins, among those with enough independent accumulators to cover the FMA
+/// latency (4 cycles x 2 pipes on Zen 3-5). Widths divide the row so no
+/// remainder code is needed.
+static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
+                                       const TargetInfo &target) {
+  constexpr int64_t kLatencyHidingAccumulators = 8;
   int64_t lanes = target.f32Lanes();
   int64_t registers = target.vectorRegisters;
-  int64_t oc = bounds[loops.outChannel()];
-  int64_t ow = bounds[loops.outSpatial(loops.rank - 1)];
-  int64_t ic = bounds[loops.inChannel()];
-
-  // The register tile: `vectors` accumulators of `lanes` output channels for
-  // each of `width` output positions, plus one register per weight vector
-  // and one for the broadcast input. Each reduction step loads `width`
-  // inputs and `vectors` weight vectors for width*vectors FMAs, so the tile
-  // that minimizes loads per FMA wins, among those with enough independent
-  // accumulators to cover the FMA latency (4 cycles x 2 pipes on Zen 3-5).
-  // Widths divide the output row so no remainder code is needed.
-  constexpr int64_t kLatencyHidingAccumulators = 8;
-  int64_t bestVectors = 0, bestWidth = 1;
+  RegisterTile best;
   double bestLoadsPerFma = 0;
-  bool bestHidesLatency = false;
+  bool bestHidesLatency = false, found = false;
   for (int64_t vectors = 1; vectors <= 4; ++vectors) {
-    int64_t ocTile = vectors * lanes;
-    if (oc % ocTile != 0)
+    if (channels % (vectors * lanes) != 0)
       continue;
     int64_t widthLimit = (registers - vectors - 1) / vectors;
     if (widthLimit < 1)
       continue;
-    int64_t width = largestDivisorAtMost(ow, widthLimit);
-    double loadsPerFma =
-        static_cast<double>(width + vectors) / static_cast<double>(width * vectors);
+    int64_t width = largestDivisorAtMost(row, widthLimit);
+    double loadsPerFma = static_cast<double>(width + vectors) /
+                         static_cast<double>(width * vectors);
     bool hidesLatency = width * vectors >= kLatencyHidingAccumulators;
-    bool better = bestVectors == 0 || (hidesLatency && !bestHidesLatency) ||
-                  (hidesLatency == bestHidesLatency &&
-                   loadsPerFma < bestLoadsPerFma - 1e-9);
-    if (better) {
-      bestVectors = vectors;
-      bestWidth = width;
+    if (!found || (hidesLatency && !bestHidesLatency) ||
+        (hidesLatency == bestHidesLatency &&
+         loadsPerFma < bestLoadsPerFma - 1e-9)) {
+      best = {vectors, vectors * lanes, width};
       bestLoadsPerFma = loadsPerFma;
       bestHidesLatency = hidesLatency;
+      found = true;
     }
   }
-  int64_t ocTile = bestVectors ? bestVectors * lanes : oc;
+  if (found)
+    return best;
+  // Channels that no whole number of vectors divides: one tile of all of
+  // them (a partial vector), as wide as the registers allow.
+  int64_t vectors = (channels + lanes - 1) / lanes;
+  int64_t widthLimit = std::max<int64_t>(1, (registers - vectors - 1) / vectors);
+  return {vectors, channels, largestDivisorAtMost(row, widthLimit)};
+}
 
-  schedule.tile[loops.n()] = 1;
-  for (unsigned i = 0; i < loops.rank; ++i)
-    schedule.tile[loops.outSpatial(i)] = 1;
-  schedule.tile[loops.outSpatial(loops.rank - 1)] = bestWidth;
-  if (loops.grouped)
-    schedule.tile[loops.group()] = 1;
-  schedule.tile[loops.outChannel()] = ocTile;
+/// The loop order: batch, then `outer` (channel blocks whose weights stay in
+/// cache while the tile sweeps the outputs), then the output positions, the
+/// remaining parallel loops and the reductions in order.
+static SmallVector<int64_t> interchange(int64_t numLoops,
+                                        ArrayRef<int64_t> outer,
+                                        ArrayRef<int64_t> positions) {
+  SmallVector<int64_t> order{0};
+  order.append(outer.begin(), outer.end());
+  order.append(positions.begin(), positions.end());
+  for (int64_t loop = 1; loop < numLoops; ++loop)
+    if (!llvm::is_contained(order, loop))
+      order.push_back(loop);
+  return order;
+}
 
-  for (unsigned i = 0; i < loops.rank; ++i)
-    schedule.reduce[loops.kernel(i)] = 1;
-  // A few input channels per step: enough to unroll, few enough that the
-  // loaded weight vectors do not push accumulators out of registers.
-  schedule.reduce[loops.inChannel()] = largestDivisorAtMost(ic, 8);
+CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
+                                   const ConvCoreLoops &loops,
+                                   const TargetInfo &target) {
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  unsigned r = loops.rank;
+  int64_t row = bounds[loops.outSpatial(r - 1)];
+  SmallVector<int64_t> positions;
+  for (unsigned i = 0; i < r; ++i)
+    positions.push_back(1 + i);
+  CoreChoice choice;
+  ConvSchedule &s = choice.schedule;
+  auto init = [&](int64_t numLoops) {
+    s.tile.assign(numLoops, 0);
+    s.reduce.assign(numLoops, 0);
+    s.tile[0] = 1;
+    for (unsigned i = 0; i < r; ++i)
+      s.tile[1 + i] = 1;
+  };
+  // A few input channels per reduction step: enough to unroll, few enough
+  // that the loaded weight vectors leave the accumulators their registers.
+  auto inputChannelStep = [&](int64_t channels) {
+    return largestDivisorAtMost(channels, 8);
+  };
 
-  // Output-channel blocks outermost: a block's weights stay in cache while
-  // the tile sweeps every output position.
-  schedule.interchange.push_back(loops.n());
-  if (loops.grouped)
-    schedule.interchange.push_back(loops.group());
-  schedule.interchange.push_back(loops.outChannel());
-  for (unsigned i = 0; i < loops.rank; ++i)
-    schedule.interchange.push_back(loops.outSpatial(i));
-  for (int64_t i = loops.outChannel() + 1; i < numLoops; ++i)
-    schedule.interchange.push_back(i);
-  return schedule;
+  if (!loops.grouped) {
+    int64_t oc = bounds[loops.outChannel()];
+    RegisterTile tile = chooseRegisterTile(oc, row, target);
+    bool blocked = tile.channels < oc;
+    choice.form = blocked ? CoreForm::DenseBlocked : CoreForm::Dense;
+    choice.blockSize = blocked ? tile.channels : 0;
+    // Loop positions in the chosen form: a blocked core has ocb before oci.
+    int64_t shift = blocked ? 1 : 0;
+    int64_t numLoops = loops.numLoops() + shift;
+    int64_t ocb = loops.outChannel(), oci = loops.outChannel() + shift;
+    init(numLoops);
+    s.tile[1 + r - 1] = tile.width;
+    if (blocked)
+      s.tile[ocb] = 1;
+    s.tile[oci] = tile.channels;
+    for (unsigned i = 0; i < r; ++i)
+      s.reduce[loops.kernel(i) + shift] = 1;
+    s.reduce[loops.inChannel() + shift] =
+        inputChannelStep(bounds[loops.inChannel()]);
+    s.interchange = interchange(numLoops, {ocb}, positions);
+    return choice;
+  }
+
+  int64_t groups = bounds[loops.group()];
+  int64_t ocg = bounds[loops.outChannel()];
+  int64_t icg = bounds[loops.inChannel()];
+  bool windowInput = op.getIndexingMapsArray()[0].getNumResults() == r + 3;
+  if (ocg == 1 && icg == 1 && windowInput) {
+    // Depthwise: loops (n, o..., c, k...), vectors along the channels.
+    choice.form = CoreForm::Depthwise;
+    int64_t numLoops = r + 2 + r;
+    init(numLoops);
+    int64_t lanes = target.f32Lanes();
+    int64_t vectors = 1;
+    for (int64_t v : {2, 4, 1, 3})
+      if (groups % (v * lanes) == 0) {
+        vectors = v;
+        break;
+      }
+    int64_t channels = groups % lanes == 0 ? vectors * lanes
+                                           : std::min<int64_t>(groups, lanes);
+    int64_t widthLimit = std::max<int64_t>(
+        1, (target.vectorRegisters - 1) / vectors - 1);
+    s.tile[r] = largestDivisorAtMost(row, widthLimit);
+    s.tile[r + 1] = channels;
+    for (unsigned i = 0; i < r; ++i)
+      s.reduce[r + 2 + i] = 1;
+    s.interchange = interchange(numLoops, {}, positions);
+    return choice;
+  }
+
+  // Other grouped cores: one group at a time, its output channels as the
+  // register tile.
+  choice.form = CoreForm::Grouped;
+  RegisterTile tile = chooseRegisterTile(ocg, row, target);
+  init(loops.numLoops());
+  s.tile[1 + r - 1] = tile.width;
+  s.tile[loops.group()] = 1;
+  s.tile[loops.outChannel()] = tile.channels;
+  for (unsigned i = 0; i < r; ++i)
+    s.reduce[loops.kernel(i)] = 1;
+  s.reduce[loops.inChannel()] = inputChannelStep(icg);
+  s.interchange =
+      interchange(loops.numLoops(), {loops.group(), loops.outChannel()},
+                  positions);
+  return choice;
 }

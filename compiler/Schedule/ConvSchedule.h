@@ -11,6 +11,7 @@
 #ifndef CONVJIT_SCHEDULE_CONVSCHEDULE_H
 #define CONVJIT_SCHEDULE_CONVSCHEDULE_H
 
+#include "Lowering/LoweringAttrs.h"
 #include "Target/TargetInfo.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -18,8 +19,7 @@
 
 namespace convjit {
 
-inline constexpr const char *kConvCoreAttrName = "convjit.conv_core";
-inline constexpr const char *kScheduleAttrName = "convjit.schedule";
+inline constexpr llvm::StringLiteral kScheduleAttrName = "convjit.schedule";
 
 struct ConvSchedule {
   /// Per loop of the generic; parallel loops get their tile size here and 0
@@ -53,10 +53,28 @@ struct ConvCoreLoops {
 /// Recognizes the loop structure of a `convjit.conv_core` generic.
 mlir::FailureOr<ConvCoreLoops> analyzeConvCore(mlir::linalg::LinalgOp op);
 
-/// The schedule the cost model picks for `op` on `target`.
-ConvSchedule chooseConvSchedule(mlir::linalg::LinalgOp op,
-                                const ConvCoreLoops &loops,
-                                const TargetInfo &target);
+/// How a core is laid out for its schedule (see BlockConvCores.cpp).
+enum class CoreForm {
+  Dense,        // groups == 1, output channels in one tile
+  DenseBlocked, // groups == 1, output channels in blocks of `blockSize`
+  Depthwise,    // one input and one output channel per group
+  Grouped,      // other grouped cores, scheduled one group at a time
+};
+
+struct CoreChoice {
+  CoreForm form = CoreForm::Dense;
+  int64_t blockSize = 0; // DenseBlocked: output channels per block
+  /// For the loops of the core in its new form:
+  ///   Dense:        (n, o..., oc, k..., ic)
+  ///   DenseBlocked: (n, o..., ocb, oci, k..., ic)
+  ///   Depthwise:    (n, o..., c, k...)
+  ///   Grouped:      (n, o..., g, ocg, k..., icg)
+  ConvSchedule schedule;
+};
+
+/// The form and schedule the cost model picks for `op` on `target`.
+CoreChoice chooseCoreForm(mlir::linalg::LinalgOp op, const ConvCoreLoops &loops,
+                          const TargetInfo &target);
 
 } // namespace convjit
 

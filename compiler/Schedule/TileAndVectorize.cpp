@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
@@ -132,6 +133,66 @@ static void dropUnitDims(Operation *scope, ArrayRef<Operation *> ops) {
   (void)applyPatternsGreedily(scope, std::move(patterns));
 }
 
+/// A strided convolution reads its input tile as in[s * ow + c]: no
+/// projected permutation, so the vectorizer refuses it. Reading the tile
+/// through a strided extract_slice instead (every s-th element) makes the
+/// access in'[ow], a plain operand of a matmul-shaped generic.
+static void sliceStridedInputs(RewriterBase &rewriter, Operation *scope) {
+  SmallVector<linalg::GenericOp> generics;
+  scope->walk([&](linalg::GenericOp op) {
+    if (op.hasPureTensorSemantics() && !op.hasDynamicShape())
+      generics.push_back(op);
+  });
+  for (linalg::GenericOp op : generics) {
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    bool changed = false;
+    for (OpOperand *operand : op.getDpsInputOperands()) {
+      AffineMap map = maps[operand->getOperandNumber()];
+      auto type = dyn_cast<RankedTensorType>(operand->get().getType());
+      if (!type || !type.hasStaticShape())
+        continue;
+      SmallVector<AffineExpr> results(map.getResults());
+      SmallVector<int64_t> strides(type.getRank(), 1);
+      SmallVector<int64_t> sizes(type.getShape());
+      bool strided = false;
+      for (auto [i, expr] : llvm::enumerate(results)) {
+        auto mul = dyn_cast<AffineBinaryOpExpr>(expr);
+        if (!mul || mul.getKind() != AffineExprKind::Mul)
+          continue;
+        auto dim = dyn_cast<AffineDimExpr>(mul.getLHS());
+        auto factor = dyn_cast<AffineConstantExpr>(mul.getRHS());
+        if (!dim || !factor || factor.getValue() <= 1)
+          continue;
+        int64_t count = bounds[dim.getPosition()];
+        if (factor.getValue() * (count - 1) + 1 > type.getDimSize(i))
+          continue;
+        strides[i] = factor.getValue();
+        sizes[i] = count;
+        results[i] = dim;
+        strided = true;
+      }
+      if (!strided)
+        continue;
+      rewriter.setInsertionPoint(op);
+      SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+      Value sliced = tensor::ExtractSliceOp::create(
+          rewriter, op.getLoc(), operand->get(), offsets,
+          getAsIndexOpFoldResult(rewriter.getContext(), sizes),
+          getAsIndexOpFoldResult(rewriter.getContext(), strides));
+      rewriter.modifyOpInPlace(op, [&] { operand->set(sliced); });
+      maps[operand->getOperandNumber()] =
+          AffineMap::get(map.getNumDims(), map.getNumSymbols(), results,
+                         op.getContext());
+      changed = true;
+    }
+    if (changed)
+      rewriter.modifyOpInPlace(op, [&] {
+        op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+  }
+}
+
 static void vectorizeLinalgOpsIn(RewriterBase &rewriter, Operation *scope) {
   SmallVector<linalg::LinalgOp> ops;
   scope->walk([&](linalg::LinalgOp op) {
@@ -172,34 +233,18 @@ struct TileAndVectorizePass
   using Base::Base;
 
   void runOnOperation() override {
-    auto targetInfo = TargetInfo::byName(target);
-    if (!targetInfo) {
-      getOperation().emitError(llvm::toString(targetInfo.takeError()));
-      return signalPassFailure();
-    }
     SmallVector<linalg::LinalgOp> cores;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (op->hasAttr(kConvCoreAttrName))
+      if (op->hasAttr(kConvCoreAttr) && op->hasAttr(kScheduleAttrName))
         cores.push_back(op);
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp core : cores) {
-      auto loops = analyzeConvCore(core);
-      if (failed(loops))
-        continue; // not a shape we schedule yet: it becomes plain loops
-      ConvSchedule schedule;
-      if (auto attr = core->getAttrOfType<DictionaryAttr>(kScheduleAttrName)) {
-        auto given = ConvSchedule::fromAttr(attr, core);
-        if (failed(given))
-          return signalPassFailure();
-        schedule = *given;
-      } else {
-        // Grouped cores need a channel-vectorized schedule of their own;
-        // until then they run as plain loops.
-        if (loops->grouped)
-          continue;
-        schedule = chooseConvSchedule(core, *loops, *targetInfo);
-      }
+      auto given = ConvSchedule::fromAttr(
+          core->getAttrOfType<DictionaryAttr>(kScheduleAttrName), core);
+      if (failed(given))
+        return signalPassFailure();
+      ConvSchedule schedule = *given;
       auto tiled = tileCore(rewriter, core, schedule);
       if (failed(tiled))
         return signalPassFailure();
@@ -212,6 +257,7 @@ struct TileAndVectorizePass
       SmallVector<Operation *> targets{tiled->op};
       targets.append(tiled->initOps);
       dropUnitDims(scope, targets);
+      sliceStridedInputs(rewriter, scope);
       vectorizeLinalgOpsIn(rewriter, scope);
       cleanUpVectors(scope);
       // Innermost first, so the accumulator climbs out of every reduction

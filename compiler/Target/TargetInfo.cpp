@@ -59,6 +59,7 @@ static int64_t readCacheBytes(int level, int64_t fallback) {
 
 static TargetInfo readHost() {
   TargetInfo target;
+  target.name = "host";
   target.triple = llvm::sys::getProcessTriple();
   target.cpu = llvm::sys::getHostCPUName().str();
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
@@ -97,6 +98,7 @@ llvm::Expected<TargetInfo> TargetInfo::byName(llvm::StringRef name) {
   if (name == "host")
     return host();
   TargetInfo target;
+  target.name = name.str();
   target.triple = "x86_64-unknown-linux-gnu";
   target.hasFMA = true;
   if (name == "avx2") {

@@ -21,6 +21,8 @@
 namespace convjit {
 
 struct TargetInfo {
+  /// How byName() knows it: "host", "avx2" or "avx512".
+  std::string name;
   std::string triple;
   std::string cpu;      // e.g. "znver3"
   std::string features; // LLVM feature string, e.g. "+avx2,+fma,..."

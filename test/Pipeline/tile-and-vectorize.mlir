@@ -2,9 +2,10 @@
 // a 1x1x4x16 register tile, reductions over kh, kw and 8 input channels, the
 // tile's accumulator a vector<4x16xf32> carried through every reduction loop.
 // RUN: convjit-opt %s --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s
-// Without a pinned schedule the cost model picks one for the target.
-// RUN: convjit-opt %s --convjit-tile-and-vectorize=target=avx2 --split-input-file | FileCheck %s --check-prefix=AVX2
-// RUN: convjit-opt %s --convjit-tile-and-vectorize=target=avx512 --split-input-file | FileCheck %s --check-prefix=AVX512
+// Without a pinned schedule, convjit-block-conv-cores picks one for the
+// target (and blocks the output channels to the register tile's width).
+// RUN: convjit-opt %s --convjit-block-conv-cores=target=avx2 --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX2
+// RUN: convjit-opt %s --convjit-block-conv-cores=target=avx512 --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX512
 
 #in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
 #w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
@@ -47,12 +48,16 @@ func.func @pinned(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: 
 // The fewest loads per FMA with >= 8 accumulators, widths dividing 28:
 // 16 ymm: 4 positions x 2 vectors of 8 channels (6 loads per 8 FMAs);
 // 32 zmm: 4 positions x 4 vectors of 16 channels (8 loads per 16 FMAs).
+// Unscheduled, the core is left alone (it becomes plain loops later).
+// CHECK-LABEL: func.func @chosen
+// CHECK: linalg.generic
 // AVX2-LABEL: func.func @chosen
 // AVX2: vector.contract {{.*}} into vector<4x16xf32>
-// AVX2: } {convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 16, 0, 0, 0>}}
+// AVX2: } {convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 1, 16, 0, 0, 0>}}
 // AVX512-LABEL: func.func @chosen
 // AVX512: vector.contract {{.*}} into vector<4x64xf32>
 // AVX512: } {convjit.schedule = {{.*}}tile = array<i64: 1, 1, 4, 64, 0, 0, 0>}}
+// With 64 output channels, one AVX-512 tile covers them all: no blocking.
 func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32> {
   %zero = arith.constant 0.0 : f32
   %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>

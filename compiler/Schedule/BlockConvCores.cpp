@@ -1,0 +1,330 @@
+//===- BlockConvCores.cpp - Schedule choice and the data layout it needs --===//
+//
+// For every `convjit.conv_core` generic: choose its schedule for the target
+// and rewrite the core into the form that schedule tiles well:
+//
+// - dense (groups == 1): output channels split into blocks of OCI (one
+//   register tile wide) with the weight packed [OCB, K..., IC, OCI], so the
+//   weights a tile streams through are contiguous;
+// - depthwise (one input and one output channel per group): a core without
+//   the unit channel dims, weights packed [K..., C], vectorized along C;
+// - other grouped cores keep their form and get a per-group schedule.
+//
+// The weight re-layouts read only the weights, so convjit-outline-packing
+// later moves them into the pack function: they cost nothing per run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Schedule/ConvSchedule.h"
+#include "Schedule/Passes.h"
+
+#include "Lowering/LoweringAttrs.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace convjit {
+#define GEN_PASS_DEF_CONVJITBLOCKCONVCORES
+#include "Schedule/Passes.h.inc"
+} // namespace convjit
+
+using namespace mlir;
+using namespace convjit;
+
+static constexpr llvm::StringLiteral kWeightLayoutAttr =
+    "convjit.weight_layout";
+
+/// Reassociation grouping dims [from, from+count) into one, others alone.
+static SmallVector<ReassociationIndices>
+groupDims(int64_t rank, int64_t from, int64_t count) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < rank;) {
+    ReassociationIndices group{d};
+    if (d == from)
+      for (int64_t i = 1; i < count; ++i)
+        group.push_back(d + i);
+    groups.push_back(group);
+    d += group.size();
+  }
+  return groups;
+}
+
+/// A generic that copies `source` into a new tensor of `shape`, reading
+/// `source` at `readMap` of the result's index: a weight re-layout.
+static Value relayout(OpBuilder &b, Location loc, Value source,
+                      ArrayRef<int64_t> shape, AffineMap readMap) {
+  Value init = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+  auto identity = b.getMultiDimIdentityMap(shape.size());
+  SmallVector<utils::IteratorType> iterators(shape.size(),
+                                             utils::IteratorType::parallel);
+  auto copy = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{source}, ValueRange{init},
+      ArrayRef<AffineMap>{readMap, identity}, iterators,
+      [](OpBuilder &nb, Location nl, ValueRange args) {
+        linalg::YieldOp::create(nb, nl, args[0]);
+      });
+  copy->setAttr(kWeightLayoutAttr, b.getUnitAttr());
+  return copy.getResult(0);
+}
+
+/// The output initializer of a core, rebuilt for a new output shape: a fill
+/// is refilled, a bias broadcast re-broadcast from the bias reshaped by
+/// `reshapeBias`; anything else is reshaped by `reshapeInit`.
+static Value rebuildInit(OpBuilder &b, Location loc, Value init,
+                         ArrayRef<int64_t> shape, int64_t channelDims,
+                         llvm::function_ref<Value(Value)> reshapeBias,
+                         llvm::function_ref<Value(Value)> reshapeInit) {
+  Type f32 = b.getF32Type();
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
+    return linalg::FillOp::create(b, loc, fill.getInputs(), ValueRange{empty})
+        .getResult(0);
+  }
+  if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>()) {
+    Value bias = reshapeBias(broadcast.getInput());
+    Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
+    SmallVector<int64_t> dims;
+    for (int64_t d = 0; d < static_cast<int64_t>(shape.size()) - channelDims;
+         ++d)
+      dims.push_back(d);
+    return linalg::BroadcastOp::create(b, loc, bias, empty, dims)
+        .getResult()[0];
+  }
+  return reshapeInit(init);
+}
+
+/// A new core generic with the old core's body.
+static linalg::GenericOp buildCore(OpBuilder &b, Location loc,
+                                   linalg::GenericOp old, Value input,
+                                   Value weight, Value init,
+                                   ArrayRef<AffineMap> maps,
+                                   unsigned parallelLoops,
+                                   unsigned reductionLoops) {
+  SmallVector<utils::IteratorType> iterators(parallelLoops,
+                                             utils::IteratorType::parallel);
+  iterators.append(reductionLoops, utils::IteratorType::reduction);
+  auto core = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{input, weight},
+      ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location, ValueRange args) {
+        IRMapping mapping;
+        Block &body = old.getRegion().front();
+        mapping.map(body.getArguments(), args);
+        for (Operation &op : body)
+          nb.clone(op, mapping);
+      });
+  for (NamedAttribute attr : old->getDiscardableAttrs())
+    core->setAttr(attr.getName(), attr.getValue());
+  return core;
+}
+
+/// groups == 1: out[n, o..., oc] -> out[n, o..., ocb, oci] with the weight
+/// packed [OCB, K..., IC, OCI].
+static Value blockDenseCore(RewriterBase &rewriter, linalg::GenericOp core,
+                            const ConvCoreLoops &loops, int64_t blockSize) {
+  Location loc = core.getLoc();
+  MLIRContext *ctx = core.getContext();
+  SmallVector<int64_t> bounds = core.getStaticLoopRanges();
+  unsigned r = loops.rank;
+  int64_t oc = bounds[loops.outChannel()];
+  int64_t blocks = oc / blockSize;
+  unsigned oldCount = loops.numLoops();
+  unsigned newCount = oldCount + 1;
+  unsigned ocPos = loops.outChannel();
+  auto dim = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
+
+  // Old loop d in terms of the new loops: oc = ocb * OCI + oci, the loops
+  // after it move one place out.
+  SmallVector<AffineExpr> oldInNew;
+  for (unsigned d = 0; d < oldCount; ++d)
+    oldInNew.push_back(d < ocPos    ? dim(d)
+                       : d == ocPos ? dim(ocPos) * blockSize + dim(ocPos + 1)
+                                    : dim(d + 1));
+  AffineMap inputMap = core.getIndexingMapsArray()[0].replaceDimsAndSymbols(
+      oldInNew, {}, newCount, 0);
+
+  rewriter.setInsertionPoint(core);
+  // Weight [K..., IC, OC] -> [OCB, K..., IC, OCI].
+  Value weight = core.getDpsInputs()[1];
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  SmallVector<int64_t> packedShape{blocks};
+  for (unsigned i = 0; i < r + 1; ++i)
+    packedShape.push_back(weightType.getDimSize(i));
+  packedShape.push_back(blockSize);
+  SmallVector<AffineExpr> read;
+  for (unsigned i = 0; i < r + 1; ++i)
+    read.push_back(dim(1 + i));
+  read.push_back(dim(0) * blockSize + dim(r + 2));
+  Value packed = relayout(rewriter, loc, weight, packedShape,
+                          AffineMap::get(r + 3, 0, read, ctx));
+  SmallVector<AffineExpr> weightExprs{dim(ocPos)};
+  for (unsigned i = 0; i < r; ++i)
+    weightExprs.push_back(dim(loops.kernel(i) + 1));
+  weightExprs.push_back(dim(loops.inChannel() + 1));
+  weightExprs.push_back(dim(ocPos + 1));
+
+  // Output [N, O..., OC] -> [N, O..., OCB, OCI].
+  Value init = core.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> blockedShape(outType.getShape());
+  blockedShape.back() = blocks;
+  blockedShape.push_back(blockSize);
+  auto blockedType = RankedTensorType::get(blockedShape, outType.getElementType());
+  auto splitLast = groupDims(blockedShape.size(), blockedShape.size() - 2, 2);
+  Value blockedInit = rebuildInit(
+      rewriter, loc, init, blockedShape, /*channelDims=*/2,
+      [&](Value bias) -> Value {
+        auto type = RankedTensorType::get({blocks, blockSize},
+                                          outType.getElementType());
+        return tensor::ExpandShapeOp::create(rewriter, loc, type, bias,
+                                             groupDims(2, 0, 2));
+      },
+      [&](Value value) -> Value {
+        return tensor::ExpandShapeOp::create(rewriter, loc, blockedType, value,
+                                             splitLast);
+      });
+  SmallVector<AffineExpr> outExprs;
+  for (unsigned d = 0; d <= ocPos + 1; ++d)
+    outExprs.push_back(dim(d));
+
+  linalg::GenericOp blocked = buildCore(
+      rewriter, loc, core, core.getDpsInputs()[0], packed, blockedInit,
+      {inputMap, AffineMap::get(newCount, 0, weightExprs, ctx),
+       AffineMap::get(newCount, 0, outExprs, ctx)},
+      ocPos + 2, r + 1);
+  Value result = tensor::CollapseShapeOp::create(
+      rewriter, loc, outType, blocked.getResult(0), splitLast);
+  rewriter.replaceOp(core, result);
+  return blocked.getResult(0);
+}
+
+/// One input and one output channel per group: out[n, o..., g, 0] ->
+/// out[n, o..., c], the weight packed [K..., C] so a vector of channels
+/// reads contiguous weights.
+static Value depthwiseCore(RewriterBase &rewriter, linalg::GenericOp core,
+                           const ConvCoreLoops &loops) {
+  Location loc = core.getLoc();
+  MLIRContext *ctx = core.getContext();
+  unsigned r = loops.rank;
+  auto dim = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
+  // New loops (n, o..., c, k...): old g -> c, old k -> shifted; old ocg and
+  // icg (extent 1) -> 0.
+  unsigned newCount = r + 2 + r;
+  SmallVector<AffineExpr> oldInNew;
+  for (int64_t d = 0; d < loops.numLoops(); ++d) {
+    if (d <= loops.group())
+      oldInNew.push_back(dim(d));
+    else if (d == loops.outChannel() || d == loops.inChannel())
+      oldInNew.push_back(getAffineConstantExpr(0, ctx));
+    else
+      oldInNew.push_back(dim(d - 1));
+  }
+  AffineMap oldInput = core.getIndexingMapsArray()[0];
+  // Drop the input's trailing unit channel dim: [N, Ip..., C, 1] -> [.., C].
+  SmallVector<AffineExpr> inputExprs;
+  for (unsigned i = 0; i + 1 < oldInput.getNumResults(); ++i)
+    inputExprs.push_back(
+        oldInput.getResult(i).replaceDimsAndSymbols(oldInNew, {}));
+
+  rewriter.setInsertionPoint(core);
+  Value input = core.getDpsInputs()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  Value flatInput = tensor::CollapseShapeOp::create(
+      rewriter, loc, input,
+      groupDims(inputType.getRank(), inputType.getRank() - 2, 2));
+
+  // Weight [C, K..., 1, 1] -> [K..., C].
+  Value weight = core.getDpsInputs()[1];
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  SmallVector<int64_t> packedShape;
+  for (unsigned i = 0; i < r; ++i)
+    packedShape.push_back(weightType.getDimSize(1 + i));
+  packedShape.push_back(weightType.getDimSize(0));
+  SmallVector<AffineExpr> read{dim(r)};
+  for (unsigned i = 0; i < r; ++i)
+    read.push_back(dim(i));
+  read.append({getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx)});
+  Value packed = relayout(rewriter, loc, weight, packedShape,
+                          AffineMap::get(r + 1, 0, read, ctx));
+  SmallVector<AffineExpr> weightExprs;
+  for (unsigned i = 0; i < r; ++i)
+    weightExprs.push_back(dim(r + 2 + i));
+  weightExprs.push_back(dim(r + 1));
+
+  Value init = core.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> flatShape(outType.getShape().drop_back());
+  auto flatType = RankedTensorType::get(flatShape, outType.getElementType());
+  auto mergeLast = groupDims(outType.getRank(), outType.getRank() - 2, 2);
+  Value flatInit = rebuildInit(
+      rewriter, loc, init, flatShape, /*channelDims=*/1,
+      [&](Value bias) -> Value {
+        return tensor::CollapseShapeOp::create(rewriter, loc, bias,
+                                               groupDims(2, 0, 2));
+      },
+      [&](Value value) -> Value {
+        return tensor::CollapseShapeOp::create(rewriter, loc, flatType, value,
+                                               mergeLast);
+      });
+  SmallVector<AffineExpr> outExprs;
+  for (unsigned d = 0; d < r + 2; ++d)
+    outExprs.push_back(dim(d));
+
+  linalg::GenericOp flat = buildCore(
+      rewriter, loc, core, flatInput, packed, flatInit,
+      {AffineMap::get(newCount, 0, inputExprs, ctx),
+       AffineMap::get(newCount, 0, weightExprs, ctx),
+       AffineMap::get(newCount, 0, outExprs, ctx)},
+      r + 2, r);
+  Value result = tensor::ExpandShapeOp::create(
+      rewriter, loc, outType, flat.getResult(0), mergeLast);
+  rewriter.replaceOp(core, result);
+  return flat.getResult(0);
+}
+
+namespace {
+struct BlockConvCoresPass
+    : public convjit::impl::ConvjitBlockConvCoresBase<BlockConvCoresPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    auto targetInfo = TargetInfo::byName(target);
+    if (!targetInfo) {
+      getOperation().emitError(llvm::toString(targetInfo.takeError()));
+      return signalPassFailure();
+    }
+    SmallVector<linalg::GenericOp> cores;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(kConvCoreAttr) && !op->hasAttr(kScheduleAttrName))
+        cores.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::GenericOp core : cores) {
+      auto loops = analyzeConvCore(core);
+      if (failed(loops))
+        continue; // not a form with a schedule yet: it runs as loops
+      CoreChoice choice = chooseCoreForm(core, *loops, *targetInfo);
+      Value scheduled;
+      switch (choice.form) {
+      case CoreForm::Dense:
+        scheduled = core.getResult(0);
+        break;
+      case CoreForm::DenseBlocked:
+        scheduled = blockDenseCore(rewriter, core, *loops, choice.blockSize);
+        break;
+      case CoreForm::Depthwise:
+        scheduled = depthwiseCore(rewriter, core, *loops);
+        break;
+      case CoreForm::Grouped:
+        scheduled = core.getResult(0);
+        break;
+      }
+      Operation *op = scheduled.getDefiningOp();
+      op->setAttr(kScheduleAttrName,
+                  choice.schedule.toAttr(&getContext()));
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,50 @@
+// convjit-block-conv-cores picks each core's schedule for the target and
+// lays the core out for it.
+// RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize --convjit-block-conv-cores=target=avx2 --split-input-file | FileCheck %s
+
+// Dense: 32 output channels in blocks of 16 (two ymm vectors); the weight
+// is re-laid out [OCB, K..., IC, OCI] by a weight-only generic, the bias is
+// broadcast straight into the blocked output.
+// CHECK-DAG: #[[PACK:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3, d0 * 16 + d4)>
+// CHECK-DAG: #[[WMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d5, d6, d7, d4)>
+// CHECK-LABEL: func.func @dense
+// CHECK: %[[PACKED:.*]] = linalg.generic {indexing_maps = [#[[PACK]], {{.*}}} ins(%{{.*}} : tensor<3x3x16x32xf32>) outs(%{{.*}} : tensor<2x3x3x16x16xf32>) attrs = {convjit.weight_layout}
+// CHECK: %[[BIAS:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [2, 16] : tensor<32xf32> into tensor<2x16xf32>
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[BIAS]] : tensor<2x16xf32>) outs(%{{.*}} : tensor<1x8x8x2x16xf32>) dimensions = [0, 1, 2]
+// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [{{.*}}, #[[WMAP]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %[[PACKED]] : tensor<1x10x10x16xf32>, tensor<2x3x3x16x16xf32>) outs(%[[INIT]] : tensor<1x8x8x2x16xf32>)
+// CHECK-SAME: convjit.conv_core
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 1, 16, 0, 0, 0>}
+// CHECK: tensor.collapse_shape %[[CORE]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x8x8x2x16xf32> into tensor<1x8x8x32xf32>
+func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor<32xf32>) -> tensor<1x8x8x32xf32> {
+  %y = conv.conv %x, %w bias(%b) stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 1 layout nhwc
+       : (tensor<1x8x8x16xf32>, tensor<32x16x3x3xf32>, tensor<32xf32>) -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// Depthwise: the unit channel dims go, the weight becomes [K..., C], and
+// the schedule vectorizes 16 channels (2 ymm) for 4 output positions.
+// CHECK-DAG: #[[DWIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
+// CHECK-DAG: #[[DWW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, d3)>
+// CHECK-LABEL: func.func @depthwise
+// CHECK: %[[DWPACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x3x32xf32>) attrs = {convjit.weight_layout}
+// CHECK: linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}}, %[[DWPACK]] : tensor<1x17x17x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x8x8x32xf32>)
+// CHECK-SAME: tile = array<i64: 1, 1, 4, 16, 0, 0>
+func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32> {
+  %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 32 layout nhwc
+       : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// Other grouped cores keep their form and run one group at a time.
+// CHECK-LABEL: func.func @grouped
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x8x8x4x8xf32>)
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 4, 1, 2, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 8, 1, 8, 0, 0, 0>}
+func.func @grouped(%x: tensor<1x8x8x32xf32>, %w: tensor<32x8x3x3xf32>) -> tensor<1x8x8x32xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 4 layout nhwc
+       : (tensor<1x8x8x32xf32>, tensor<32x8x3x3xf32>) -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
