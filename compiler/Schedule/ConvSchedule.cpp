@@ -116,10 +116,11 @@ struct RegisterTile {
 /// The register tile for `channels` output channels and an output row of
 /// `row` positions. Each reduction step loads `width` inputs and `vectors`
 /// weight vectors for width*vectors FMAs, plus a register per weight vector
-/// and one for the broadcast input; the tile with the fewest loads per FMA
-/// wins, among those with enough independent accumulators to cover the FMA
-/// latency (4 cycles x 2 pipes on Zen 3-5). Widths divide the row so no
-/// remainder code is needed.
+/// and one for the broadcast input. The tile with the fewest loads per FMA
+/// over the whole row wins (a width that does not divide the row leaves one
+/// narrower tile at its end, which the tiler peels off), among those with
+/// enough independent accumulators to cover the FMA latency (4 cycles x 2
+/// pipes on Zen 3-5).
 static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
                                        const TargetInfo &target) {
   constexpr int64_t kLatencyHidingAccumulators = 8;
@@ -128,15 +129,10 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
   RegisterTile best;
   double bestLoadsPerFma = 0;
   bool bestHidesLatency = false, found = false;
-  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
-    if (channels % (vectors * lanes) != 0)
-      continue;
-    int64_t widthLimit = (registers - vectors - 1) / vectors;
-    if (widthLimit < 1)
-      continue;
-    int64_t width = largestDivisorAtMost(row, widthLimit);
-    double loadsPerFma = static_cast<double>(width + vectors) /
-                         static_cast<double>(width * vectors);
+  auto consider = [&](int64_t vectors, int64_t width) {
+    int64_t full = row / width, rest = row % width;
+    double loads = full * (width + vectors) + (rest ? rest + vectors : 0);
+    double loadsPerFma = loads / static_cast<double>(row * vectors);
     bool hidesLatency = width * vectors >= kLatencyHidingAccumulators;
     if (!found || (hidesLatency && !bestHidesLatency) ||
         (hidesLatency == bestHidesLatency &&
@@ -146,6 +142,16 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
       bestHidesLatency = hidesLatency;
       found = true;
     }
+  };
+  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
+    if (channels % (vectors * lanes) != 0)
+      continue;
+    int64_t widthLimit =
+        std::min((registers - vectors - 1) / vectors, row);
+    if (widthLimit < 1)
+      continue;
+    consider(vectors, largestDivisorAtMost(row, widthLimit));
+    consider(vectors, widthLimit);
   }
   if (found)
     return best;
@@ -153,7 +159,7 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
   // them (a partial vector), as wide as the registers allow.
   int64_t vectors = (channels + lanes - 1) / lanes;
   int64_t widthLimit = std::max<int64_t>(1, (registers - vectors - 1) / vectors);
-  return {vectors, channels, largestDivisorAtMost(row, widthLimit)};
+  return {vectors, channels, std::min(widthLimit, row)};
 }
 
 /// The loop order: batch, then `outer` (channel blocks whose weights stay in

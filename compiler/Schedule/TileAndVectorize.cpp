@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -34,33 +35,28 @@ static SmallVector<OpFoldResult> asIndexAttrs(Builder &b,
   });
 }
 
-namespace {
-struct TiledCore {
-  Operation *op = nullptr;                 // innermost tiled conv core
-  /// The outermost loop that runs more than once (canonicalization folds
-  /// the others away); null when none does.
-  Operation *recordLoop = nullptr;
-  SmallVector<Operation *> initOps;        // fused output initializers
-  SmallVector<LoopLikeOpInterface> reductionLoops; // outermost first
-  Operation *outermostLoop = nullptr;
-};
-} // namespace
+/// Marks the tiled copies of a core (and of its fused initializers) while
+/// peeling duplicates them; removed when the core is vectorized.
+static constexpr llvm::StringLiteral kTiledCoreAttr = "convjit.tiled_core";
+static constexpr llvm::StringLiteral kTiledInitAttr = "convjit.tiled_init";
 
-static FailureOr<TiledCore> tileCore(RewriterBase &rewriter,
-                                     linalg::LinalgOp core,
-                                     const ConvSchedule &schedule) {
-  TiledCore result;
-  // 1. Parallel loops, pulling the op that initializes the output (fill or
-  //    bias broadcast) into the tile: the accumulator then starts in
-  //    registers instead of being read back from memory.
+/// Tiles `core`'s parallel loops, fusing the op that initializes the output
+/// (fill or bias broadcast) into the tile so the accumulator starts in
+/// registers, and peels the loops whose tile does not divide their range:
+/// the full tiles keep static shapes (and vectorize), the last partial tile
+/// gets its own static, smaller copy. Returns the loop the schedule is
+/// recorded on (the outermost that runs more than once), or null.
+static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
+                                                linalg::LinalgOp core,
+                                                const ConvSchedule &schedule) {
   scf::SCFTilingOptions parallelOptions;
   parallelOptions.setTileSizes(asIndexAttrs(rewriter, schedule.tile));
   parallelOptions.setInterchange(schedule.interchange);
   scf::SCFTileAndFuseOptions fuseOptions;
   fuseOptions.setTilingOptions(parallelOptions);
   fuseOptions.setFusionControlFn(
-      [](tensor::ExtractSliceOp, OpResult producer,
-         bool isDestination) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+      [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         if (!isDestination || !isa<linalg::LinalgOp>(producer.getOwner()))
           return std::nullopt;
         return scf::SCFTileAndFuseOptions::ControlFnResult{};
@@ -77,60 +73,95 @@ static FailureOr<TiledCore> tileCore(RewriterBase &rewriter,
   for (Operation *producer : fused->fusedProducers)
     if (producer->use_empty())
       rewriter.eraseOp(producer);
-  Operation *tiled = fused->tiledAndFusedOps.front();
+  fused->tiledAndFusedOps.front()->setAttr(kTiledCoreAttr,
+                                           rewriter.getUnitAttr());
   for (Operation *op : llvm::drop_begin(fused->tiledAndFusedOps))
-    result.initOps.push_back(op);
-  result.outermostLoop =
-      fused->loops.empty() ? nullptr : fused->loops.front().getOperation();
+    op->setAttr(kTiledInitAttr, rewriter.getUnitAttr());
 
-  // 2. Reduction loops inside the tile.
-  scf::SCFTilingOptions reductionOptions;
-  reductionOptions.setTileSizes(asIndexAttrs(rewriter, schedule.reduce));
+  Operation *recordLoop = nullptr;
+  for (LoopLikeOpInterface loop : fused->loops) {
+    auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+    if (!forOp)
+      continue;
+    std::optional<APInt> trips = forOp.getStaticTripCount();
+    if (!recordLoop && (!trips || trips->ugt(1)))
+      recordLoop = forOp;
+    scf::ForOp partial;
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+  }
+  return recordLoop;
+}
+
+/// Tiles the reduction loops of every tiled core copy.
+static LogicalResult tileReductionLoops(RewriterBase &rewriter,
+                                        Operation *scope,
+                                        const ConvSchedule &schedule) {
+  SmallVector<Operation *> cores;
+  scope->walk([&](linalg::LinalgOp op) {
+    if (op->hasAttr(kTiledCoreAttr))
+      cores.push_back(op);
+  });
   SmallVector<unsigned> reductionDims;
   for (auto [i, size] : llvm::enumerate(schedule.reduce))
     if (size != 0)
       reductionDims.push_back(i);
-  reductionOptions.setReductionDims(reductionDims);
-  rewriter.setInsertionPoint(tiled);
-  auto reduced = scf::tileUsingSCF(rewriter, cast<TilingInterface>(tiled),
-                                   reductionOptions);
-  if (failed(reduced))
-    return tiled->emitError("tiling the reduction loops failed");
-  rewriter.replaceOp(tiled, reduced->replacements);
-  result.op = reduced->tiledOps.back();
-  SmallVector<LoopLikeOpInterface> allLoops(fused->loops);
-  allLoops.append(reduced->loops.begin(), reduced->loops.end());
-  for (LoopLikeOpInterface loop : allLoops) {
-    auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
-    std::optional<APInt> trips = forOp ? forOp.getStaticTripCount() : std::nullopt;
-    if (!trips || trips->ugt(1)) {
-      result.recordLoop = loop.getOperation();
-      break;
-    }
+  for (Operation *tiled : cores) {
+    scf::SCFTilingOptions options;
+    options.setTileSizes(asIndexAttrs(rewriter, schedule.reduce));
+    options.setReductionDims(reductionDims);
+    rewriter.setInsertionPoint(tiled);
+    auto reduced =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(tiled), options);
+    if (failed(reduced))
+      return tiled->emitError("tiling the reduction loops failed");
+    rewriter.replaceOp(tiled, reduced->replacements);
+    reduced->tiledOps.back()->setAttr(kTiledCoreAttr, rewriter.getUnitAttr());
   }
-  result.reductionLoops = reduced->loops;
-  if (!result.outermostLoop && !reduced->loops.empty())
-    result.outermostLoop = reduced->loops.front().getOperation();
-  return result;
+  return success();
+}
+
+/// The canonicalization patterns of `dialects`: every op's and the
+/// dialect's own (linalg folds tensor.cast into its ops at dialect level).
+static void addCanonicalizations(RewritePatternSet &patterns,
+                                 ArrayRef<StringRef> dialects) {
+  MLIRContext *context = patterns.getContext();
+  for (StringRef name : dialects)
+    if (Dialect *dialect = context->getLoadedDialect(name))
+      dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : context->getRegisteredOperations())
+    if (llvm::is_contained(dialects, op.getDialectNamespace()))
+      op.getCanonicalizationPatterns(patterns, context);
+}
+
+/// Folds the constants peeling leaves (affine.min of a partial tile) into
+/// static slice and op shapes.
+static void makeShapesStatic(Operation *scope) {
+  RewritePatternSet patterns(scope->getContext());
+  addCanonicalizations(patterns, {"tensor", "linalg", "arith", "affine", "scf"});
+  (void)applyPatternsGreedily(scope, std::move(patterns));
 }
 
 /// After tiling, the core and its initializers have unit dims everywhere but
 /// on the register tile; dropping them turns the core into a plain
 /// matmul-shaped generic the vectorizer maps onto one vector.contract.
-static void dropUnitDims(Operation *scope, ArrayRef<Operation *> ops) {
-  llvm::SmallPtrSet<Operation *, 4> targets(ops.begin(), ops.end());
+static void dropUnitDims(RewriterBase &rewriter, Operation *scope) {
+  SmallVector<linalg::GenericOp> generics;
+  scope->walk([&](linalg::GenericOp op) {
+    if (op->hasAttr(kTiledCoreAttr) || op->hasAttr(kTiledInitAttr))
+      generics.push_back(op);
+  });
   linalg::ControlDropUnitDims control;
   control.rankReductionStrategy =
       linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
-  auto defaultFn = control.controlFn;
-  control.controlFn = [targets, defaultFn](Operation *op) {
-    if (!targets.contains(op))
-      return SmallVector<unsigned>{};
-    return defaultFn(op);
-  };
-  RewritePatternSet patterns(scope->getContext());
-  linalg::populateFoldUnitExtentDimsPatterns(patterns, control);
-  (void)applyPatternsGreedily(scope, std::move(patterns));
+  for (linalg::GenericOp op : generics) {
+    rewriter.setInsertionPoint(op);
+    auto dropped = linalg::dropUnitDims(rewriter, op, control);
+    if (failed(dropped))
+      continue;
+    for (NamedAttribute attr : op->getDiscardableAttrs())
+      dropped->resultOp->setAttr(attr.getName(), attr.getValue());
+    rewriter.replaceOp(op, dropped->replacements);
+  }
 }
 
 /// A strided convolution reads its input tile as in[s * ow + c]: no
@@ -140,7 +171,8 @@ static void dropUnitDims(Operation *scope, ArrayRef<Operation *> ops) {
 static void sliceStridedInputs(RewriterBase &rewriter, Operation *scope) {
   SmallVector<linalg::GenericOp> generics;
   scope->walk([&](linalg::GenericOp op) {
-    if (op.hasPureTensorSemantics() && !op.hasDynamicShape())
+    if (op->hasAttr(kTiledCoreAttr) && op.hasPureTensorSemantics() &&
+        !op.hasDynamicShape())
       generics.push_back(op);
   });
   for (linalg::GenericOp op : generics) {
@@ -196,7 +228,8 @@ static void sliceStridedInputs(RewriterBase &rewriter, Operation *scope) {
 static void vectorizeLinalgOpsIn(RewriterBase &rewriter, Operation *scope) {
   SmallVector<linalg::LinalgOp> ops;
   scope->walk([&](linalg::LinalgOp op) {
-    if (op.hasPureTensorSemantics() && !op.hasDynamicShape())
+    if ((op->hasAttr(kTiledCoreAttr) || op->hasAttr(kTiledInitAttr)) &&
+        op.hasPureTensorSemantics() && !op.hasDynamicShape())
       ops.push_back(op);
   });
   for (linalg::LinalgOp op : ops) {
@@ -216,14 +249,7 @@ static void cleanUpVectors(Operation *scope) {
   vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
   vector::populateVectorReductionToContractPatterns(patterns);
   vector::populateSinkVectorOpsPatterns(patterns);
-  MLIRContext *context = scope->getContext();
-  for (RegisteredOperationName name : context->getRegisteredOperations())
-    if (name.getDialectNamespace() == "vector" ||
-        name.getDialectNamespace() == "tensor" ||
-        name.getDialectNamespace() == "arith" ||
-        name.getDialectNamespace() == "scf" ||
-        name.getDialectNamespace() == "affine")
-      name.getCanonicalizationPatterns(patterns, context);
+  addCanonicalizations(patterns, {"vector", "tensor", "arith", "scf", "affine"});
   (void)applyPatternsGreedily(scope, std::move(patterns));
 }
 
@@ -245,28 +271,33 @@ struct TileAndVectorizePass
       if (failed(given))
         return signalPassFailure();
       ConvSchedule schedule = *given;
-      auto tiled = tileCore(rewriter, core, schedule);
-      if (failed(tiled))
+      auto recordLoop = tileParallelLoops(rewriter, core, schedule);
+      if (failed(recordLoop))
         return signalPassFailure();
       // The loop nest records what was applied, for --emit=tiled and tests.
-      if (tiled->recordLoop)
-        tiled->recordLoop->setAttr(kScheduleAttrName,
-                                      schedule.toAttr(&getContext()));
-      Operation *scope = tiled->outermostLoop ? tiled->outermostLoop
-                                              : getOperation().getOperation();
-      SmallVector<Operation *> targets{tiled->op};
-      targets.append(tiled->initOps);
-      dropUnitDims(scope, targets);
+      if (*recordLoop)
+        (*recordLoop)->setAttr(kScheduleAttrName,
+                               schedule.toAttr(&getContext()));
+      Operation *scope = getOperation();
+      makeShapesStatic(scope);
+      if (failed(tileReductionLoops(rewriter, scope, schedule)))
+        return signalPassFailure();
+      dropUnitDims(rewriter, scope);
+      makeShapesStatic(scope);
       sliceStridedInputs(rewriter, scope);
       vectorizeLinalgOpsIn(rewriter, scope);
       cleanUpVectors(scope);
       // Innermost first, so the accumulator climbs out of every reduction
       // loop into registers.
-      SmallVector<scf::ForOp> reductionLoops;
-      scope->walk([&](scf::ForOp loop) { reductionLoops.push_back(loop); });
-      for (scf::ForOp loop : reductionLoops)
+      SmallVector<scf::ForOp> loops;
+      scope->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+      for (scf::ForOp loop : loops)
         (void)hoistLoopInvariantSubsets(rewriter, loop);
       cleanUpVectors(scope);
+      scope->walk([](Operation *op) {
+        op->removeAttr(kTiledCoreAttr);
+        op->removeAttr(kTiledInitAttr);
+      });
     }
   }
 };
