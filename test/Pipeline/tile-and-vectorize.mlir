@@ -48,7 +48,8 @@ func.func @pinned(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: 
 // The fewest loads per FMA over a row of 28 with >= 8 accumulators:
 // 16 ymm: 6 positions x 2 vectors of 8 channels, four full tiles and a
 // peeled 4-wide one (38 loads per 56 FMAs);
-// 32 zmm: 4 positions x 4 vectors of 16 channels (8 loads per 16 FMAs).
+// 32 zmm: 6 positions x 4 vectors of 16 channels, four full tiles and a
+// peeled 4-wide one.
 // Unscheduled, the core is left alone (it becomes plain loops later).
 // CHECK-LABEL: func.func @chosen
 // CHECK: linalg.generic
@@ -58,8 +59,9 @@ func.func @pinned(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: 
 // AVX2: vector.contract {{.*}} into vector<4x16xf32>
 // AVX2: } {convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 6, 1, 16, 0, 0, 0>}}
 // AVX512-LABEL: func.func @chosen
+// AVX512: vector.contract {{.*}} into vector<6x64xf32>
 // AVX512: vector.contract {{.*}} into vector<4x64xf32>
-// AVX512: } {convjit.schedule = {{.*}}tile = array<i64: 1, 1, 4, 64, 0, 0, 0>}}
+// AVX512: } {convjit.schedule = {{.*}}tile = array<i64: 1, 1, 6, 64, 0, 0, 0>}}
 // With 64 output channels, one AVX-512 tile covers them all: no blocking.
 func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32> {
   %zero = arith.constant 0.0 : f32
