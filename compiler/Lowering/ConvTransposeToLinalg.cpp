@@ -5,9 +5,15 @@
 // dilation*(k-1) - pad_lo in front and dilation*(k-1) - pad_hi +
 // output_padding at the back, with the kernel flipped spatially and its
 // (ic, oc) dims swapped. That holds for every parameter combination, so this
-// pattern is the general one; a faster decomposition for stride > 1 (one
-// sub-convolution per stride phase, skipping the zeros) belongs in its own
-// pattern with a higher benefit.
+// pattern is the general one.
+//
+// It multiplies (s^r - 1)/s^r of its products by inserted zeros (3/4 for a
+// stride-2 2-D layer), so without dilation a second pattern, preferred,
+// splits the layer by output phase instead: the outputs o = q*s + p of one
+// phase p only ever meet the kernel taps k = c_p + j*s of that upsampled
+// convolution, and in[q + e_p + j] -- a direct stride-1 convolution of the
+// original input with a sub-kernel, written back with stride s. Every
+// product it computes is a real one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +26,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -179,10 +186,182 @@ struct ConvTransposeAsUpsampledConv
   }
 };
 
+/// One output phase along one spatial dim of the upsampled convolution.
+struct Phase {
+  int64_t firstTap = 0; // c: the first kernel tap the phase meets
+  int64_t taps = 0;     // K_p: taps c, c+s, ... below the kernel size
+  int64_t inputStart = 0; // e: input read by output q at tap j is q + e + j
+  int64_t outputs = 0;  // Q_p: outputs o < O with o = q*s + p
+};
+
+/// Phase p of a dim of an upsampled convolution with front padding `lo`
+/// (the upsampled input's element i*s sits at lo + i*s).
+Phase phaseOf(int64_t p, int64_t stride, int64_t kernel, int64_t lo,
+              int64_t outputSize) {
+  Phase phase;
+  phase.firstTap = llvm::mod(lo - p, stride);
+  phase.taps = phase.firstTap < kernel
+                   ? llvm::divideCeil(kernel - phase.firstTap, stride)
+                   : 0;
+  phase.inputStart = (p + phase.firstTap - lo) / stride;
+  phase.outputs = p < outputSize ? llvm::divideCeil(outputSize - p, stride) : 0;
+  return phase;
+}
+
+struct ConvTransposeByPhases : OpConversionPattern<conv::ConvTransposeOp> {
+  ConvTransposeByPhases(MLIRContext *context)
+      : OpConversionPattern(context, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(conv::ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    ArrayRef<int64_t> strides = op.getStrides();
+    if (llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }) ||
+        llvm::all_of(strides, [](int64_t s) { return s == 1; }))
+      return rewriter.notifyMatchFailure(op, "needs stride > 1, dilation 1");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    conv::Layout layout = op.getLayout();
+    auto groups = static_cast<int64_t>(op.getGroups());
+    ArrayRef<int64_t> kernel = op.getWeight().getType().getShape().drop_front(2);
+    unsigned rank = kernel.size();
+    SmallVector<int64_t> outShape =
+        channelsLastShape(op.getType().getShape(), layout);
+    Value input = toChannelsLast(rewriter, loc, adaptor.getInput(), layout);
+    ArrayRef<int64_t> inShape =
+        cast<RankedTensorType>(input.getType()).getShape();
+    Value flipped =
+        flipTransposedWeight(rewriter, loc, adaptor.getWeight(), groups);
+    unsigned kernelLead = groups > 1 ? 1 : 0; // [g,] k..., ic, oc
+    ArrayRef<int64_t> flippedShape =
+        cast<RankedTensorType>(flipped.getType()).getShape();
+
+    Value output = tensor::EmptyOp::create(rewriter, loc, outShape,
+                                           rewriter.getF32Type());
+    SmallVector<int64_t> phaseIndex(rank, 0);
+    while (true) {
+      SmallVector<Phase> phases;
+      bool empty = false;
+      for (unsigned d = 0; d < rank; ++d) {
+        int64_t lo = kernel[d] - 1 - op.getPadLo()[d];
+        phases.push_back(phaseOf(phaseIndex[d], strides[d], kernel[d], lo,
+                                 outShape[d + 1]));
+        empty |= phases.back().outputs == 0;
+      }
+      if (!empty) {
+        SmallVector<int64_t> phaseShape(outShape);
+        for (unsigned d = 0; d < rank; ++d)
+          phaseShape[d + 1] = phases[d].outputs;
+        Value phaseOutput =
+            buildPhase(rewriter, loc, op, adaptor, input, inShape, flipped,
+                       flippedShape, kernelLead, phases, phaseShape, groups);
+        SmallVector<int64_t> offsets(outShape.size(), 0), steps(
+                                                              outShape.size(), 1);
+        for (unsigned d = 0; d < rank; ++d) {
+          offsets[d + 1] = phaseIndex[d];
+          steps[d + 1] = strides[d];
+        }
+        output = tensor::InsertSliceOp::create(
+            rewriter, loc, phaseOutput, output,
+            getAsIndexOpFoldResult(ctx, offsets),
+            getAsIndexOpFoldResult(ctx, phaseShape),
+            getAsIndexOpFoldResult(ctx, steps));
+      }
+      // Next phase, last dim fastest.
+      int d = static_cast<int>(rank) - 1;
+      for (; d >= 0; --d) {
+        if (++phaseIndex[d] < strides[d])
+          break;
+        phaseIndex[d] = 0;
+      }
+      if (d < 0)
+        break;
+    }
+    if (op.getRelu())
+      output = applyRelu(rewriter, loc, output);
+    rewriter.replaceOp(op, fromChannelsLast(rewriter, loc, output, layout));
+    return success();
+  }
+
+private:
+  /// The outputs of one phase: a stride-1 convolution of the input window
+  /// [e, e + Q + K - 1) (zero padded where it leaves the input) with the
+  /// sub-kernel of taps c, c+s, ...; or the bias alone if no tap reaches it.
+  Value buildPhase(OpBuilder &b, Location loc, conv::ConvTransposeOp op,
+                   OpAdaptor adaptor, Value input, ArrayRef<int64_t> inShape,
+                   Value flipped, ArrayRef<int64_t> flippedShape,
+                   unsigned kernelLead, ArrayRef<Phase> phases,
+                   ArrayRef<int64_t> phaseShape, int64_t groups) const {
+    MLIRContext *ctx = b.getContext();
+    unsigned rank = phases.size();
+    if (llvm::any_of(phases, [](const Phase &p) { return p.taps == 0; })) {
+      Value zeros = filledTensor(b, loc, phaseShape, 0.0f);
+      if (!adaptor.getBias())
+        return zeros;
+      return broadcastTrailing(b, loc, adaptor.getBias(), phaseShape);
+    }
+    // The input window, cropped where it starts inside the input and padded
+    // where it reaches outside.
+    SmallVector<int64_t> offsets(inShape.size(), 0), sizes(inShape), steps(
+                                                                 inShape.size(),
+                                                                 1);
+    SmallVector<int64_t> padLo(rank, 0), padHi(rank, 0);
+    for (unsigned d = 0; d < rank; ++d) {
+      int64_t begin = phases[d].inputStart;
+      int64_t end = begin + phases[d].outputs + phases[d].taps - 1;
+      int64_t from = std::max<int64_t>(begin, 0);
+      int64_t to = std::min<int64_t>(end, inShape[d + 1]);
+      offsets[d + 1] = from;
+      sizes[d + 1] = std::max<int64_t>(to - from, 0);
+      padLo[d] = from - begin;
+      padHi[d] = end - begin - padLo[d] - sizes[d + 1];
+    }
+    Value window;
+    if (llvm::any_of(ArrayRef<int64_t>(sizes).slice(1, rank),
+                     [](int64_t s) { return s == 0; })) {
+      SmallVector<int64_t> shape(inShape);
+      for (unsigned d = 0; d < rank; ++d)
+        shape[d + 1] = padLo[d] + padHi[d];
+      window = filledTensor(b, loc, shape, 0.0f);
+    } else {
+      window = input;
+      if (ArrayRef<int64_t>(sizes) != inShape)
+        window = tensor::ExtractSliceOp::create(
+            b, loc, input, getAsIndexOpFoldResult(ctx, offsets),
+            getAsIndexOpFoldResult(ctx, sizes),
+            getAsIndexOpFoldResult(ctx, steps));
+      window = padSpatial(b, loc, window, padLo, padHi, 0.0f);
+    }
+    // The sub-kernel: taps c, c+s, ... of the flipped weight.
+    SmallVector<int64_t> kOffsets(flippedShape.size(), 0),
+        kSizes(flippedShape), kSteps(flippedShape.size(), 1);
+    for (unsigned d = 0; d < rank; ++d) {
+      kOffsets[kernelLead + d] = phases[d].firstTap;
+      kSizes[kernelLead + d] = phases[d].taps;
+      kSteps[kernelLead + d] = op.getStrides()[d];
+    }
+    Value subKernel = tensor::ExtractSliceOp::create(
+        b, loc, flipped, getAsIndexOpFoldResult(ctx, kOffsets),
+        getAsIndexOpFoldResult(ctx, kSizes), getAsIndexOpFoldResult(ctx, kSteps));
+
+    SmallVector<int64_t> ones(rank, 1);
+    ConvCoreOperands core;
+    core.input = window;
+    core.strides = ones;
+    core.dilations = ones;
+    core.weight = subKernel;
+    core.bias = adaptor.getBias();
+    core.groups = groups;
+    return buildConvCore(b, loc, core, phaseShape, op);
+  }
+};
+
 } // namespace
 
-void populateConvTransposePattern(RewritePatternSet &patterns) {
+void populateConvTransposePattern(RewritePatternSet &patterns, bool byPhases) {
   patterns.add<ConvTransposeAsUpsampledConv>(patterns.getContext());
+  if (byPhases)
+    patterns.add<ConvTransposeByPhases>(patterns.getContext());
 }
 
 } // namespace convjit::lowering

@@ -16,9 +16,10 @@ namespace convjit {
 #define GEN_PASS_DEF_CONVERTCONVTOLINALG
 #include "Lowering/Passes.h.inc"
 
-void populateConvToLinalgPatterns(mlir::RewritePatternSet &patterns) {
+void populateConvToLinalgPatterns(mlir::RewritePatternSet &patterns,
+                                  bool transposeByPhases) {
   lowering::populateConvPattern(patterns);
-  lowering::populateConvTransposePattern(patterns);
+  lowering::populateConvTransposePattern(patterns, transposeByPhases);
   lowering::populateDeformConvPattern(patterns);
   lowering::populatePoolPattern(patterns);
   lowering::populateChannelShufflePattern(patterns);
@@ -28,6 +29,8 @@ namespace {
 
 struct ConvertConvToLinalgPass
     : impl::ConvertConvToLinalgBase<ConvertConvToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     mlir::MLIRContext &context = getContext();
     mlir::ConversionTarget target(context);
@@ -37,7 +40,7 @@ struct ConvertConvToLinalgPass
                            mlir::linalg::LinalgDialect, mlir::math::MathDialect,
                            mlir::tensor::TensorDialect>();
     mlir::RewritePatternSet patterns(&context);
-    populateConvToLinalgPatterns(patterns);
+    populateConvToLinalgPatterns(patterns, transposeByPhases);
     if (mlir::failed(mlir::applyPartialConversion(getOperation(), target,
                                                   std::move(patterns))))
       signalPassFailure();

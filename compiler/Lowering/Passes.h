@@ -19,7 +19,8 @@ namespace convjit {
 
 /// One conversion pattern per conv-dialect op family, lowering it to
 /// linalg/tensor/arith/math ops on tensors (see Passes.td for the forms).
-void populateConvToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateConvToLinalgPatterns(mlir::RewritePatternSet &patterns,
+                                  bool transposeByPhases = true);
 
 /// Defines registerConvjitLoweringPasses(), which makes every pass of this
 /// library known to the pass-pipeline parser (convjit-opt, the JIT).

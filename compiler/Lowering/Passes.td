@@ -16,7 +16,17 @@ def ConvertConvToLinalg : Pass<"convert-conv-to-linalg"> {
     tagged `convjit.relu` and deformable sampling a generic tagged
     `convjit.deform_sample`, which is what the scheduler matches. The conv
     dialect is illegal afterwards: an op that cannot be lowered is an error.
+
+    A strided transposed convolution without dilation is split into one
+    stride-1 convolution per output phase (no products with inserted zeros);
+    `transpose-by-phases=false` keeps the general zero-upsampling form, which
+    every other transposed convolution uses.
   }];
+  let options = [
+    Option<"transposeByPhases", "transpose-by-phases", "bool",
+           /*default=*/"true",
+           "Split strided, undilated conv_transpose by output phase">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

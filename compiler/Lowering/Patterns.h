@@ -12,7 +12,8 @@
 namespace convjit::lowering {
 
 void populateConvPattern(mlir::RewritePatternSet &patterns);
-void populateConvTransposePattern(mlir::RewritePatternSet &patterns);
+void populateConvTransposePattern(mlir::RewritePatternSet &patterns,
+                                  bool byPhases);
 void populateDeformConvPattern(mlir::RewritePatternSet &patterns);
 void populatePoolPattern(mlir::RewritePatternSet &patterns);
 void populateChannelShufflePattern(mlir::RewritePatternSet &patterns);

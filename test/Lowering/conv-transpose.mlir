@@ -2,9 +2,11 @@
 // tensor.insert_slice with strides into zeros, tensor.pad (or extract_slice
 // where the amount is negative) by d*(k-1) - pad_lo / d*(k-1) - pad_hi +
 // output_padding, a spatially flipped (ic, oc)-swapped kernel, and the
-// convjit.conv_core generic with stride 1 and the op's dilation.
-// RUN: convjit-opt %s --convert-conv-to-linalg | FileCheck %s
-// RUN: convjit-opt %s --convert-conv-to-linalg | convjit-opt --one-shot-bufferize="bufferize-function-boundaries" --convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not=linalg.
+// convjit.conv_core generic with stride 1 and the op's dilation. (Strided
+// layers without dilation are split by phase instead by default; see
+// conv-transpose-phases.mlir.)
+// RUN: convjit-opt %s --convert-conv-to-linalg=transpose-by-phases=false | FileCheck %s
+// RUN: convjit-opt %s --convert-conv-to-linalg=transpose-by-phases=false | convjit-opt --one-shot-bufferize="bufferize-function-boundaries" --convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not=linalg.
 
 // w'[kh, kw, ic, oc] = w[ic, oc, 2 - kh, 2 - kw]
 // CHECK-DAG: #[[FLIP:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3, -d0 + 2, -d1 + 2)>
