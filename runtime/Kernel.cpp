@@ -92,18 +92,22 @@ Kernel::Kernel(ConvSpec spec)
 Kernel::~Kernel() = default;
 
 /// Everything that changes the generated code.
-static std::string cacheKey(const ConvSpec &spec, const TargetInfo &target) {
-  return spec.str() + "|" + target.str();
+static std::string cacheKey(const ConvSpec &spec,
+                            const CodegenOptions &options) {
+  return spec.str() + "|" + options.str();
 }
 
 static llvm::Expected<std::shared_ptr<CompiledCode>>
-compileCode(const ConvSpec &spec, const TargetInfo &target) {
-  auto compiled = compileToObject(spec, target);
+compileCode(const ConvSpec &spec, const CodegenOptions &options) {
+  auto compiled = compileToObject(spec, options);
   if (!compiled)
     return compiled.takeError();
   auto linker = JitLinker::get();
   if (!linker)
     return linker.takeError();
+  if (compiled->signature.usesOpenMP)
+    if (llvm::Error error = linker->loadOpenMPRuntime())
+      return std::move(error);
   auto loaded = linker->load(std::move(compiled->object));
   if (!loaded)
     return loaded.takeError();
@@ -135,17 +139,18 @@ Kernel::compile(const ConvSpec &spec, const CompileOptions &options) {
         "target '" + options.target + "' needs " +
         std::to_string(target->vectorBits) +
         "-bit vectors, which this CPU (" + host.cpu + ") lacks");
-  if (options.threads != 1)
-    return llvm::createStringError(
-        "threads: only 1 is supported so far (multithreaded kernels are not "
-        "implemented yet)");
+  if (options.threads < 1)
+    return llvm::createStringError("threads: must be at least 1");
+  CodegenOptions codegen;
+  codegen.target = *target;
+  codegen.threads = options.threads;
 
   std::shared_ptr<Kernel> kernel(new Kernel(spec));
-  std::string key = cacheKey(spec, *target);
+  std::string key = cacheKey(spec, codegen);
   kernel->compileStats.source = CompileStats::Source::MemoryCache;
   kernel->impl->code = CodeCache::get().lookup(key);
   if (!kernel->impl->code) {
-    auto code = compileCode(spec, *target);
+    auto code = compileCode(spec, codegen);
     if (!code)
       return code.takeError();
     CodeCache::get().insert(key, *code);

@@ -16,7 +16,7 @@ llvm_bin=/usr/lib/llvm-22/bin
 # build, the tests (PyTorch as the oracle's oracle) and the benchmarks
 # (oneDNN as the peer) need.
 build_packages=(cmake ninja-build g++ ccache pkg-config
-  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools libomp-22-dev
   libgtest-dev zlib1g-dev libzstd-dev libdnnl-dev)
 test_packages=(python3 python3-numpy python3-torch python3-torchvision)
 

@@ -53,14 +53,18 @@ struct CompilerContext {
 };
 } // namespace
 
+std::string CodegenOptions::str() const {
+  return target.str() + " threads=" + std::to_string(threads);
+}
+
 static llvm::Expected<OwningOpRef<ModuleOp>>
 buildModuleAt(MLIRContext &context, const ConvSpec &spec, Stage stage,
-              const TargetInfo &target) {
+              const CodegenOptions &options) {
   auto module = buildConvModule(context, {spec});
   if (!module)
     return module.takeError();
   Stage last = std::min(stage, Stage::LLVM);
-  if (llvm::Error error = runStages(**module, Stage::Conv, last, target))
+  if (llvm::Error error = runStages(**module, Stage::Conv, last, options))
     return std::move(error);
   return module;
 }
@@ -79,9 +83,10 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
 
 llvm::Expected<std::string> convjit::emitStage(const ConvSpec &spec,
                                                Stage stage,
-                                               const TargetInfo &target) {
+                                               const CodegenOptions &options) {
+  const TargetInfo &target = options.target;
   CompilerContext compiler;
-  auto module = buildModuleAt(compiler.context, spec, stage, target);
+  auto module = buildModuleAt(compiler.context, spec, stage, options);
   if (!module)
     return module.takeError();
   std::string text;
@@ -104,10 +109,11 @@ llvm::Expected<std::string> convjit::emitStage(const ConvSpec &spec,
   return (*assembly)->getBuffer().str();
 }
 
-llvm::Expected<CompiledObject> convjit::compileToObject(const ConvSpec &spec,
-                                                        const TargetInfo &target) {
+llvm::Expected<CompiledObject>
+convjit::compileToObject(const ConvSpec &spec, const CodegenOptions &options) {
+  const TargetInfo &target = options.target;
   CompilerContext compiler;
-  auto module = buildModuleAt(compiler.context, spec, Stage::LLVM, target);
+  auto module = buildModuleAt(compiler.context, spec, Stage::LLVM, options);
   if (!module)
     return module.takeError();
   CompiledObject compiled;
@@ -119,6 +125,9 @@ llvm::Expected<CompiledObject> convjit::compileToObject(const ConvSpec &spec,
   auto llvmModule = translateToLLVMIR(**module, llvmContext, target);
   if (!llvmModule)
     return llvmModule.takeError();
+  for (const llvm::Function &function : **llvmModule)
+    if (function.isDeclaration() && function.getName().starts_with("__kmpc"))
+      compiled.signature.usesOpenMP = true;
   auto object = emitCode(**llvmModule, target, CodeGenFile::Object);
   if (!object)
     return object.takeError();

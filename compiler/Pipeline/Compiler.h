@@ -31,13 +31,23 @@ enum class Stage {
   Asm,    // target assembly
 };
 
+/// What code generation produces code for.
+struct CodegenOptions {
+  TargetInfo target = TargetInfo::host();
+  /// Threads a kernel runs on: with more than 1, its parallel tile loops
+  /// (and the loops of the other ops) become OpenMP work-sharing loops.
+  unsigned threads = 1;
+  /// Everything here that changes the generated code, for cache keys.
+  std::string str() const;
+};
+
 /// "conv", "linalg", "tiled", "llvm", "llvmir" or "asm".
 llvm::Expected<Stage> parseStage(llvm::StringRef name);
 llvm::StringRef stageName(Stage stage);
 
 /// The kernel's textual form at `stage`, for one layer.
 llvm::Expected<std::string> emitStage(const ConvSpec &spec, Stage stage,
-                                      const TargetInfo &target);
+                                      const CodegenOptions &options);
 
 /// Entry points of a compiled layer. Arguments are bare pointers to dense
 /// buffers in the spec's layout:
@@ -49,6 +59,8 @@ llvm::Expected<std::string> emitStage(const ConvSpec &spec, Stage stage,
 /// packed argument.
 struct KernelSignature {
   bool hasPack = false;
+  /// The kernel calls the OpenMP runtime (libomp), which must be loaded.
+  bool usesOpenMP = false;
   int64_t packedElements = 0;
 };
 
@@ -59,7 +71,7 @@ struct CompiledObject {
 };
 
 llvm::Expected<CompiledObject> compileToObject(const ConvSpec &spec,
-                                               const TargetInfo &target);
+                                               const CodegenOptions &options);
 
 } // namespace convjit
 

@@ -9,6 +9,7 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/SmallVectorMemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -168,6 +169,20 @@ llvm::Expected<void *> LoadedCode::lookup(llvm::StringRef symbol) const {
   if (!address)
     return address.takeError();
   return address->toPtr<void *>();
+}
+
+llvm::Error JitLinker::loadOpenMPRuntime() {
+  static std::string failure = [] {
+    std::string error;
+    if (llvm::sys::DynamicLibrary::LoadLibraryPermanently(CONVJIT_LIBOMP_PATH,
+                                                          &error))
+      return "cannot load the OpenMP runtime " +
+             std::string(CONVJIT_LIBOMP_PATH) + ": " + error;
+    return std::string();
+  }();
+  if (!failure.empty())
+    return llvm::createStringError(failure);
+  return llvm::Error::success();
 }
 
 LoadedCode::~LoadedCode() {

@@ -71,6 +71,10 @@ public:
   /// same symbol names; external symbols resolve against this process.
   llvm::Expected<std::unique_ptr<LoadedCode>>
   load(std::unique_ptr<llvm::MemoryBuffer> object);
+
+  /// Makes LLVM's OpenMP runtime (libomp) available to kernels that use it;
+  /// loaded on first need, so single-threaded apps never load it.
+  llvm::Error loadOpenMPRuntime();
 };
 
 } // namespace convjit

@@ -45,4 +45,18 @@ def ConvjitCopiesToLinalg : Pass<"convjit-copies-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def ConvjitParallelize : Pass<"convjit-parallelize", "mlir::func::FuncOp"> {
+  let summary = "Turn the tile loops marked parallel into scf.parallel";
+  let description = [{
+    Runs after bufferization. The scheduler marks the outermost tile loops of
+    a convolution core `convjit.parallel`: their iterations write disjoint
+    output tiles. Each marked scf.for (without results, as bufferization
+    leaves it) becomes an scf.parallel, and a marked loop whose body is just
+    another marked loop with invariant bounds merges with it into one
+    two-dimensional scf.parallel, so that convert-scf-to-openmp shares both
+    among the threads.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
+}
+
 #endif // CONVJIT_PIPELINE_PASSES

@@ -15,6 +15,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -29,6 +30,7 @@ void convjit::registerPipelineDialects(DialectRegistry &registry) {
   registry.insert<conv::ConvDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
 }
 
 void convjit::registerPipelinePasses() {
@@ -41,7 +43,9 @@ void convjit::registerPipelinePasses() {
   });
 }
 
-std::string convjit::stagePipeline(Stage stage, const TargetInfo &target) {
+std::string convjit::stagePipeline(Stage stage,
+                                   const CodegenOptions &options) {
+  bool threaded = options.threads > 1;
   switch (stage) {
   case Stage::Conv:
     return "";
@@ -53,27 +57,39 @@ std::string convjit::stagePipeline(Stage stage, const TargetInfo &target) {
                          "func.func(convjit-block-conv-cores{{target={0}}),"
                          "canonicalize,cse,"
                          "convjit-outline-packing,canonicalize,cse",
-                         target.name)
+                         options.target.name)
         .str();
   case Stage::Tiled:
     return "func.func(convjit-tile-and-vectorize),canonicalize,cse";
   case Stage::LLVM:
     // Temporaries (padded inputs, layout changes) live on the heap: stack
-    // buffers inside loops overflow the stack on large shapes.
-    return "one-shot-bufferize{bufferize-function-boundaries "
-           "function-boundary-type-conversion=identity-layout-map},"
-           "drop-equivalent-buffer-results,canonicalize,"
-           "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
-           "func.func(convert-linalg-to-loops),"
-           "convert-vector-to-scf{full-unroll},"
-           "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-           "convert-vector-to-llvm{vector-contract-lowering=outerproduct "
-           "vector-transpose-lowering=shuffle1d},"
-           "finalize-memref-to-llvm,convert-math-to-llvm,"
-           "convert-arith-to-llvm,convert-index-to-llvm,"
-           "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
-           "convert-cf-to-llvm,convert-ub-to-llvm,"
-           "reconcile-unrealized-casts,canonicalize,cse";
+    // buffers inside loops overflow the stack on large shapes. With threads,
+    // the marked tile loops and the loops of every other op become OpenMP
+    // work-sharing loops.
+    return llvm::formatv(
+               "one-shot-bufferize{{bufferize-function-boundaries "
+               "function-boundary-type-conversion=identity-layout-map},"
+               "drop-equivalent-buffer-results,canonicalize,"
+               "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
+               "{0}"
+               "convert-vector-to-scf{{full-unroll},"
+               "expand-strided-metadata,lower-affine,{1}convert-scf-to-cf,"
+               "convert-vector-to-llvm{{vector-contract-lowering=outerproduct "
+               "vector-transpose-lowering=shuffle1d},"
+               "finalize-memref-to-llvm,convert-math-to-llvm,"
+               "convert-arith-to-llvm,convert-index-to-llvm,"
+               "convert-func-to-llvm{{use-bare-ptr-memref-call-conv},"
+               "convert-cf-to-llvm,{2}convert-ub-to-llvm,"
+               "reconcile-unrealized-casts,canonicalize,cse",
+               threaded ? "func.func(convjit-parallelize,"
+                          "convert-linalg-to-parallel-loops),"
+                        : "func.func(convert-linalg-to-loops),",
+               threaded ? llvm::formatv("convert-scf-to-openmp{{num-threads={0}},canonicalize,",
+                                        options.threads)
+                              .str()
+                        : std::string(),
+               threaded ? "convert-openmp-to-llvm," : "")
+        .str();
   case Stage::LLVMIR:
   case Stage::Asm:
     return "";
@@ -82,7 +98,7 @@ std::string convjit::stagePipeline(Stage stage, const TargetInfo &target) {
 }
 
 llvm::Error convjit::runStages(ModuleOp module, Stage from, Stage to,
-                               const TargetInfo &target) {
+                               const CodegenOptions &options) {
   registerPipelinePasses();
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
@@ -96,7 +112,7 @@ llvm::Error convjit::runStages(ModuleOp module, Stage from, Stage to,
   });
   for (int s = static_cast<int>(from) + 1; s <= static_cast<int>(to); ++s) {
     Stage stage = static_cast<Stage>(s);
-    std::string pipeline = stagePipeline(stage, target);
+    std::string pipeline = stagePipeline(stage, options);
     if (pipeline.empty())
       continue;
     PassManager pm(module.getContext());

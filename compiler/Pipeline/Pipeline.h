@@ -26,12 +26,12 @@ void registerPipelinePasses();
 
 /// The textual pipeline that takes a module from the stage before `stage`
 /// to `stage` (Linalg, Tiled or LLVM).
-std::string stagePipeline(Stage stage, const TargetInfo &target);
+std::string stagePipeline(Stage stage, const CodegenOptions &options);
 
 /// Runs the stages after `from` up to and including `to` on `module`.
 /// Diagnostics are returned as the error text.
 llvm::Error runStages(mlir::ModuleOp module, Stage from, Stage to,
-                      const TargetInfo &target);
+                      const CodegenOptions &options);
 
 } // namespace convjit
 

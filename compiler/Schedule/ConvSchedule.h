@@ -20,6 +20,10 @@
 namespace convjit {
 
 inline constexpr llvm::StringLiteral kScheduleAttrName = "convjit.schedule";
+/// Marks a tile loop whose iterations write disjoint output tiles: the
+/// threads of a multithreaded kernel share it (convjit-parallelize).
+inline constexpr llvm::StringLiteral kParallelLoopAttrName =
+    "convjit.parallel";
 
 struct ConvSchedule {
   /// Per loop of the generic; parallel loops get their tile size here and 0

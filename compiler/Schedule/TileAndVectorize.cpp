@@ -78,14 +78,22 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   for (Operation *op : llvm::drop_begin(fused->tiledAndFusedOps))
     op->setAttr(kTiledInitAttr, rewriter.getUnitAttr());
 
+  // The two outermost tile loops that run more than once are where the
+  // threads of a multithreaded kernel divide the work.
+  constexpr int kParallelLoops = 2;
   Operation *recordLoop = nullptr;
+  int parallelMarked = 0;
   for (LoopLikeOpInterface loop : fused->loops) {
     auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
     if (!forOp)
       continue;
     std::optional<APInt> trips = forOp.getStaticTripCount();
-    if (!recordLoop && (!trips || trips->ugt(1)))
-      recordLoop = forOp;
+    if (!trips || trips->ugt(1)) {
+      if (!recordLoop)
+        recordLoop = forOp;
+      if (parallelMarked++ < kParallelLoops)
+        forOp->setAttr(kParallelLoopAttrName, rewriter.getUnitAttr());
+    }
     scf::ForOp partial;
     (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
   }

@@ -20,7 +20,7 @@
 // CHECK: scf.for {{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<4x16xf32>)
 // CHECK: scf.for {{.*}} = %c0 to %c16 step %c8 iter_args({{.*}}) -> (vector<4x16xf32>)
 // CHECK: vector.contract {{.*}} : vector<4x8xf32>, vector<8x16xf32> into vector<4x16xf32>
-// CHECK: } {convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 16, 0, 0, 0>}}
+// CHECK: } {convjit.parallel, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 16, 0, 0, 0>}}
 // CHECK-NOT: linalg.generic
 func.func @pinned(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
   %zero = arith.constant 0.0 : f32
@@ -57,11 +57,11 @@ func.func @pinned(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: 
 // AVX2: scf.for {{.*}} = %c0 to %c24 step %c6
 // AVX2: vector.contract {{.*}} into vector<6x16xf32>
 // AVX2: vector.contract {{.*}} into vector<4x16xf32>
-// AVX2: } {convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 6, 1, 16, 0, 0, 0>}}
+// AVX2: } {convjit.parallel, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 6, 1, 16, 0, 0, 0>}}
 // AVX512-LABEL: func.func @chosen
 // AVX512: vector.contract {{.*}} into vector<6x64xf32>
 // AVX512: vector.contract {{.*}} into vector<4x64xf32>
-// AVX512: } {convjit.schedule = {{.*}}tile = array<i64: 1, 1, 6, 64, 0, 0, 0>}}
+// AVX512: } {convjit.parallel, convjit.schedule = {{.*}}tile = array<i64: 1, 1, 6, 64, 0, 0, 0>}}
 // With 64 output channels, one AVX-512 tile covers them all: no blocking.
 func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32> {
   %zero = arith.constant 0.0 : f32

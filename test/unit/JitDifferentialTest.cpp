@@ -164,12 +164,21 @@ std::vector<std::string> sweep() {
   return cases;
 }
 
-class JitVsReference : public ::testing::TestWithParam<std::string> {};
+/// Every fourth layer of the sweep, for the multithreaded kernels.
+std::vector<std::string> threadedSweep() {
+  std::vector<std::string> all = sweep(), some;
+  for (size_t i = 0; i < all.size(); i += 4)
+    some.push_back(all[i]);
+  return some;
+}
 
-TEST_P(JitVsReference, MatchesWithinTolerance) {
-  auto spec = parseSpec(GetParam());
+/// Compiles the layer for `threads` threads and checks it on random tensors.
+void checkAgainstReference(const std::string &text, unsigned threads) {
+  auto spec = parseSpec(text);
   ASSERT_TRUE(static_cast<bool>(spec)) << llvm::toString(spec.takeError());
-  auto kernel = Kernel::compile(*spec);
+  CompileOptions options;
+  options.threads = threads;
+  auto kernel = Kernel::compile(*spec, options);
   ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError());
 
   LayerTensors tensors = randomLayerTensors(*spec, /*seed=*/7);
@@ -183,8 +192,18 @@ TEST_P(JitVsReference, MatchesWithinTolerance) {
 
   Accuracy accuracy = compareOutputs(*spec, jit, reference);
   EXPECT_TRUE(accuracy.pass)
-      << spec->str() << "\n  max abs error " << accuracy.maxAbsError
-      << " > tolerance " << accuracy.tolerance;
+      << spec->str() << " (" << threads << " threads)\n  max abs error "
+      << accuracy.maxAbsError << " > tolerance " << accuracy.tolerance;
+}
+
+class JitVsReference : public ::testing::TestWithParam<std::string> {};
+TEST_P(JitVsReference, MatchesWithinTolerance) {
+  checkAgainstReference(GetParam(), 1);
+}
+
+class ThreadedJitVsReference : public ::testing::TestWithParam<std::string> {};
+TEST_P(ThreadedJitVsReference, MatchesWithinTolerance) {
+  checkAgainstReference(GetParam(), 2);
 }
 
 std::string caseName(const ::testing::TestParamInfo<std::string> &info) {
@@ -196,6 +215,8 @@ std::string caseName(const ::testing::TestParamInfo<std::string> &info) {
 
 INSTANTIATE_TEST_SUITE_P(Sweep, JitVsReference, ::testing::ValuesIn(sweep()),
                          caseName);
+INSTANTIATE_TEST_SUITE_P(Sweep, ThreadedJitVsReference,
+                         ::testing::ValuesIn(threadedSweep()), caseName);
 
 TEST(JitSweep, CoversEveryFamilyWithHundredsOfCases) {
   std::vector<std::string> cases = sweep();

@@ -41,6 +41,9 @@ static cl::opt<std::string>
     targetName("target", cl::sub(compileCommand), cl::cat(convjitOptions()),
                cl::init("host"), cl::value_desc("host|avx2|avx512"),
                cl::desc("The CPU to generate code for (default: this one)"));
+static cl::opt<unsigned> threads(
+    "threads", cl::sub(compileCommand), cl::cat(convjitOptions()), cl::init(1),
+    cl::desc("Threads the kernel runs on (more than 1: OpenMP loops)"));
 static cl::opt<std::string> outputPath("o", cl::sub(compileCommand),
                                        cl::cat(convjitOptions()),
                                        cl::value_desc("file"),
@@ -67,7 +70,12 @@ int runCompile() {
     if (llvm::Error error = checkOutputPath({"-o", outputPath}, {}, force))
       return reportError(std::move(error));
 
-  llvm::Expected<std::string> text = emitStage(*spec, *stage, *target);
+  if (llvm::Error error = checkThreads(threads))
+    return reportError(std::move(error));
+  CodegenOptions codegen;
+  codegen.target = *target;
+  codegen.threads = threads;
+  llvm::Expected<std::string> text = emitStage(*spec, *stage, codegen);
   if (!text)
     return reportError(text.takeError());
   if (outputPath.empty()) {
