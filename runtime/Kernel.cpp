@@ -7,6 +7,7 @@
 #include "Pipeline/Compiler.h"
 #include "Pipeline/Jit.h"
 #include "Pipeline/KernelAbi.h"
+#include "Pipeline/KernelCache.h"
 #include "Spec/SpecParser.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -91,28 +92,20 @@ Kernel::Kernel(ConvSpec spec)
 
 Kernel::~Kernel() = default;
 
-/// Everything that changes the generated code.
-static std::string cacheKey(const ConvSpec &spec,
-                            const CodegenOptions &options) {
-  return spec.str() + "|" + options.str();
-}
-
+/// Links a compiled layer into this process and finds its entry points.
 static llvm::Expected<std::shared_ptr<CompiledCode>>
-compileCode(const ConvSpec &spec, const CodegenOptions &options) {
-  auto compiled = compileToObject(spec, options);
-  if (!compiled)
-    return compiled.takeError();
+linkKernel(CompiledObject compiled) {
   auto linker = JitLinker::get();
   if (!linker)
     return linker.takeError();
-  if (compiled->signature.usesOpenMP)
+  if (compiled.signature.usesOpenMP)
     if (llvm::Error error = linker->loadOpenMPRuntime())
       return std::move(error);
-  auto loaded = linker->load(std::move(compiled->object));
+  auto loaded = linker->load(std::move(compiled.object));
   if (!loaded)
     return loaded.takeError();
   auto code = std::make_shared<CompiledCode>();
-  code->signature = compiled->signature;
+  code->signature = compiled.signature;
   code->code = std::move(*loaded);
   auto run = code->code->lookup(kRunSymbol);
   if (!run)
@@ -125,6 +118,33 @@ compileCode(const ConvSpec &spec, const CodegenOptions &options) {
     code->pack = *pack;
   }
   return code;
+}
+
+/// The layer's machine code: from the disk cache when `cache` holds it,
+/// else compiled now (and stored there). A cache that cannot be written
+/// only costs the next process a compile, so that is not an error.
+static llvm::Expected<std::shared_ptr<CompiledCode>>
+obtainCode(const ConvSpec &spec, const CodegenOptions &options,
+           const std::string &key, const KernelCache *cache,
+           CompileStats::Source &source) {
+  if (cache) {
+    if (std::optional<CompiledObject> cached = cache->load(key)) {
+      auto code = linkKernel(std::move(*cached));
+      if (code) {
+        source = CompileStats::Source::DiskCache;
+        return code;
+      }
+      // An object that will not link is as good as a corrupt file.
+      llvm::consumeError(code.takeError());
+    }
+  }
+  auto compiled = compileToObject(spec, options);
+  if (!compiled)
+    return compiled.takeError();
+  if (cache)
+    llvm::consumeError(cache->store(key, *compiled));
+  source = CompileStats::Source::Compiled;
+  return linkKernel(std::move(*compiled));
 }
 
 llvm::Expected<std::shared_ptr<Kernel>>
@@ -146,16 +166,20 @@ Kernel::compile(const ConvSpec &spec, const CompileOptions &options) {
   codegen.threads = options.threads;
 
   std::shared_ptr<Kernel> kernel(new Kernel(spec));
-  std::string key = cacheKey(spec, codegen);
+  std::string key = KernelCache::keyFor(spec, codegen);
   kernel->compileStats.source = CompileStats::Source::MemoryCache;
-  kernel->impl->code = CodeCache::get().lookup(key);
+  if (options.memoryCache)
+    kernel->impl->code = CodeCache::get().lookup(key);
   if (!kernel->impl->code) {
-    auto code = compileCode(spec, codegen);
+    std::optional<KernelCache> disk;
+    if (options.persistentCache)
+      disk = KernelCache::fromEnvironment();
+    auto code = obtainCode(spec, codegen, key, disk ? &*disk : nullptr,
+                           kernel->compileStats.source);
     if (!code)
       return code.takeError();
     CodeCache::get().insert(key, *code);
     kernel->impl->code = *code;
-    kernel->compileStats.source = CompileStats::Source::Compiled;
   }
   kernel->compileStats.milliseconds =
       std::chrono::duration<double, std::milli>(

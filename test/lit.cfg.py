@@ -11,7 +11,10 @@ config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "unit", "t
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.convjit_obj_root, "test")
 
-llvm_config.with_system_environment(["HOME", "TMPDIR", "CONVJIT_CACHE_DIR"])
+llvm_config.with_system_environment(["HOME", "TMPDIR"])
+# Kernels the tests compile go to a cache of the build's own, never the
+# user's ~/.cache/convjit.
+config.environment["CONVJIT_CACHE_DIR"] = os.path.join(config.test_exec_root, "kernel-cache")
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.convjit_tools_dir, config.llvm_tools_dir]

@@ -73,9 +73,13 @@ struct CompileOptions {
   std::string target = "host";
   /// Worker threads a run() uses (1 = the calling thread only).
   unsigned threads = 1;
-  /// Use the on-disk kernel cache ($CONVJIT_CACHE_DIR, default
-  /// ~/.cache/convjit); off makes every cold compile a real one.
+  /// Use the on-disk kernel cache ($CONVJIT_CACHE_DIR, else
+  /// $XDG_CACHE_HOME/convjit or ~/.cache/convjit): a layer compiled by an
+  /// earlier process loads in about a millisecond.
   bool persistentCache = true;
+  /// Reuse code this process already compiled for an equal layer. Off only
+  /// to measure the other paths.
+  bool memoryCache = true;
 };
 
 /// What compile() did, for reports and benchmarks.
