@@ -54,7 +54,7 @@ std::string convjit::stagePipeline(Stage stage,
     // it wants the weights in is then prepared once, in convjit_pack.
     return llvm::formatv("convjit-kernel-abi,convert-conv-to-linalg,"
                          "canonicalize,cse,"
-                         "func.func(convjit-block-conv-cores{{target={0}}),"
+                         "func.func(convjit-choose-schedules{{target={0}}),"
                          "canonicalize,cse,"
                          "convjit-outline-packing,canonicalize,cse",
                          options.target.name)

@@ -229,26 +229,13 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
   int64_t icg = bounds[loops.inChannel()];
   bool windowInput = op.getIndexingMapsArray()[0].getNumResults() == r + 3;
   if (ocg == 1 && icg == 1 && windowInput) {
-    // Depthwise: loops (n, o..., c, k...), vectors along the channels.
+    // Depthwise: loops (n, o..., c, k...) in the rewritten form.
     choice.form = CoreForm::Depthwise;
-    int64_t numLoops = r + 2 + r;
-    init(numLoops);
-    int64_t lanes = target.f32Lanes();
-    int64_t vectors = 1;
-    for (int64_t v : {2, 4, 1, 3})
-      if (groups % (v * lanes) == 0) {
-        vectors = v;
-        break;
-      }
-    int64_t channels = groups % lanes == 0 ? vectors * lanes
-                                           : std::min<int64_t>(groups, lanes);
-    int64_t widthLimit = std::max<int64_t>(
-        1, (target.vectorRegisters - 1) / vectors - 1);
-    s.tile[r] = largestDivisorAtMost(row, widthLimit);
-    s.tile[r + 1] = channels;
+    SmallVector<int64_t> channelwise(bounds.begin(), bounds.begin() + r + 1);
+    channelwise.push_back(groups);
     for (unsigned i = 0; i < r; ++i)
-      s.reduce[r + 2 + i] = 1;
-    s.interchange = interchange(numLoops, {}, positions);
+      channelwise.push_back(bounds[loops.kernel(i)]);
+    choice.schedule = chooseChannelwiseSchedule(channelwise, r, target);
     return choice;
   }
 
@@ -267,4 +254,36 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
       interchange(loops.numLoops(), {loops.group(), loops.outChannel()},
                   positions);
   return choice;
+}
+
+ConvSchedule convjit::chooseChannelwiseSchedule(ArrayRef<int64_t> bounds,
+                                                unsigned rank,
+                                                const TargetInfo &target) {
+  ConvSchedule s;
+  int64_t numLoops = bounds.size();
+  int64_t channels = bounds[rank + 1];
+  int64_t row = bounds[rank];
+  s.tile.assign(numLoops, 0);
+  s.reduce.assign(numLoops, 0);
+  for (unsigned i = 0; i <= rank; ++i)
+    s.tile[i] = 1;
+  int64_t lanes = target.f32Lanes();
+  int64_t vectors = 1;
+  for (int64_t v : {2, 4, 1, 3})
+    if (channels % (v * lanes) == 0) {
+      vectors = v;
+      break;
+    }
+  s.tile[rank + 1] = channels % lanes == 0 ? vectors * lanes
+                                           : std::min<int64_t>(channels, lanes);
+  // Accumulators plus one loaded input per vector and the weights.
+  int64_t widthLimit =
+      std::max<int64_t>(1, (target.vectorRegisters - 1) / vectors - 1);
+  s.tile[rank] = std::min(widthLimit, row);
+  for (unsigned i = 0; i < rank; ++i)
+    s.reduce[rank + 2 + i] = 1;
+  // Channels innermost: consecutive tiles walk memory in order.
+  for (int64_t loop = 0; loop < numLoops; ++loop)
+    s.interchange.push_back(loop);
+  return s;
 }

@@ -57,7 +57,7 @@ struct ConvCoreLoops {
 /// Recognizes the loop structure of a `convjit.conv_core` generic.
 mlir::FailureOr<ConvCoreLoops> analyzeConvCore(mlir::linalg::LinalgOp op);
 
-/// How a core is laid out for its schedule (see BlockConvCores.cpp).
+/// How a core is laid out for its schedule (see ChooseSchedules.cpp).
 enum class CoreForm {
   Dense,        // groups == 1, output channels in one tile
   DenseBlocked, // groups == 1, output channels in blocks of `blockSize`
@@ -79,6 +79,12 @@ struct CoreChoice {
 /// The form and schedule the cost model picks for `op` on `target`.
 CoreChoice chooseCoreForm(mlir::linalg::LinalgOp op, const ConvCoreLoops &loops,
                           const TargetInfo &target);
+
+/// The schedule of a channel-wise window op with loops (n, o..., c, k...):
+/// a depthwise core or a pooling window. Vectors along the channels, a few
+/// output positions per register tile, one window tap per step.
+ConvSchedule chooseChannelwiseSchedule(llvm::ArrayRef<int64_t> bounds,
+                                       unsigned rank, const TargetInfo &target);
 
 } // namespace convjit
 

@@ -5,20 +5,24 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvjitBlockConvCores
-    : Pass<"convjit-block-conv-cores", "mlir::func::FuncOp"> {
-  let summary = "Choose each convolution core's schedule and lay it out for it";
+def ConvjitChooseSchedules
+    : Pass<"convjit-choose-schedules", "mlir::func::FuncOp"> {
+  let summary = "Choose every op's schedule and lay the data out for it";
   let description = [{
-    For every linalg op tagged `convjit.conv_core` without a
-    `convjit.schedule`: picks a schedule for `target` from its vector width,
-    register count and caches, and rewrites the core into the form that
-    schedule needs. Dense cores get their output channels split into
-    register-tile-wide blocks with the weight packed [OCB, K..., IC, OCI];
-    depthwise cores lose their unit channel dims and get the weight packed
-    [K..., C], so a vector of channels reads contiguous weights. The weight
-    re-layouts (tagged `convjit.weight_layout`) read only weights, so
-    `convjit-outline-packing` moves them into the pack function. The chosen
-    schedule is attached to the core as `convjit.schedule`.
+    Picks a schedule for `target` (from its vector width, register count and
+    caches) for every op worth one, attaches it as `convjit.schedule`, and
+    rewrites the op into the form that schedule needs:
+
+    - convolution cores (`convjit.conv_core`): dense cores get their output
+      channels split into register-tile-wide blocks with the weight packed
+      [OCB, K..., IC, OCI]; depthwise cores lose their unit channel dims and
+      get the weight packed [K..., C], so a vector of channels reads
+      contiguous weights; other grouped cores run one group at a time. The
+      weight re-layouts (tagged `convjit.weight_layout`) read only weights,
+      so `convjit-outline-packing` moves them into the pack function.
+    - pooling windows are generalized and scheduled like depthwise cores;
+    - transposes (layout changes) and elementwise epilogues get vectorized
+      tiles: L x L register transposes, or 4 vectors along the innermost dim.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"host\"",
@@ -29,9 +33,9 @@ def ConvjitBlockConvCores
 
 def ConvjitTileAndVectorize
     : Pass<"convjit-tile-and-vectorize", "mlir::func::FuncOp"> {
-  let summary = "Tile and vectorize convolution cores by their schedule";
+  let summary = "Tile and vectorize every op by its schedule";
   let description = [{
-    Applies a schedule to every linalg op tagged `convjit.conv_core`: tiles
+    Applies the schedule of every linalg op that has one: tiles
     the parallel loops (fusing the op that initializes the output, a fill or
     a bias broadcast, into the tile), tiles the reduction loops, drops the
     unit dimensions that leaves, vectorizes the tile into one
@@ -41,7 +45,7 @@ def ConvjitTileAndVectorize
     The schedule is read from the op's `convjit.schedule` dictionary
     (`tile`: parallel tile sizes, `reduce`: reduction tile sizes, one entry
     per loop, 0 = untiled; `interchange`: order of the loops), as
-    `convjit-block-conv-cores` chose it or a test pinned it; cores without
+    `convjit-choose-schedules` chose it or a test pinned it; ops without
     one stay untouched and become plain loops. The schedule applied is
     recorded on the outermost loop of the tile nest, so the printed IR
     shows it.

@@ -269,7 +269,7 @@ struct TileAndVectorizePass
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> cores;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (op->hasAttr(kConvCoreAttr) && op->hasAttr(kScheduleAttrName))
+      if (op->hasAttr(kScheduleAttrName))
         cores.push_back(op);
     });
     IRRewriter rewriter(&getContext());

@@ -2,10 +2,10 @@
 // a 1x1x4x16 register tile, reductions over kh, kw and 8 input channels, the
 // tile's accumulator a vector<4x16xf32> carried through every reduction loop.
 // RUN: convjit-opt %s --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s
-// Without a pinned schedule, convjit-block-conv-cores picks one for the
+// Without a pinned schedule, convjit-choose-schedules picks one for the
 // target (and blocks the output channels to the register tile's width).
-// RUN: convjit-opt %s --convjit-block-conv-cores=target=avx2 --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX2
-// RUN: convjit-opt %s --convjit-block-conv-cores=target=avx512 --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX512
+// RUN: convjit-opt %s --convjit-choose-schedules=target=avx2 --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX2
+// RUN: convjit-opt %s --convjit-choose-schedules=target=avx512 --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX512
 
 #in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
 #w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>

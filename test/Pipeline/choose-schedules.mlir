@@ -1,6 +1,6 @@
-// convjit-block-conv-cores picks each core's schedule for the target and
+// convjit-choose-schedules picks each core's schedule for the target and
 // lays the core out for it.
-// RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize --convjit-block-conv-cores=target=avx2 --split-input-file | FileCheck %s
+// RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize --convjit-choose-schedules=target=avx2 --split-input-file | FileCheck %s
 
 // Dense: 32 output channels in blocks of 16 (two ymm vectors); the weight
 // is re-laid out [OCB, K..., IC, OCI] by a weight-only generic, the bias is
@@ -24,13 +24,13 @@ func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor
 // -----
 
 // Depthwise: the unit channel dims go, the weight becomes [K..., C], and
-// the schedule vectorizes 16 channels (2 ymm) for 4 output positions.
+// the schedule vectorizes 16 channels (2 ymm) for 6 output positions.
 // CHECK-DAG: #[[DWIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
 // CHECK-DAG: #[[DWW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, d3)>
 // CHECK-LABEL: func.func @depthwise
 // CHECK: %[[DWPACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x3x32xf32>) attrs = {convjit.weight_layout}
 // CHECK: linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}}, %[[DWPACK]] : tensor<1x17x17x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x8x8x32xf32>)
-// CHECK-SAME: tile = array<i64: 1, 1, 4, 16, 0, 0>
+// CHECK-SAME: tile = array<i64: 1, 1, 6, 16, 0, 0>
 func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32> {
   %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 32 layout nhwc
        : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32>

@@ -1,14 +1,15 @@
-//===- BlockConvCores.cpp - Schedule choice and the data layout it needs --===//
+//===- ChooseSchedules.cpp - Schedule choice and the data layout it needs -===//
 //
-// For every `convjit.conv_core` generic: choose its schedule for the target
-// and rewrite the core into the form that schedule tiles well:
+// Every op worth a schedule gets one here, and the data layout it needs:
 //
-// - dense (groups == 1): output channels split into blocks of OCI (one
-//   register tile wide) with the weight packed [OCB, K..., IC, OCI], so the
-//   weights a tile streams through are contiguous;
-// - depthwise (one input and one output channel per group): a core without
-//   the unit channel dims, weights packed [K..., C], vectorized along C;
-// - other grouped cores keep their form and get a per-group schedule.
+// - dense convolution cores (groups == 1): output channels split into blocks
+//   of OCI (one register tile wide) with the weight packed [OCB, K..., IC,
+//   OCI], so the weights a tile streams through are contiguous;
+// - depthwise cores (one input and one output channel per group): a core
+//   without the unit channel dims, weights packed [K..., C], vectorized
+//   along C; other grouped cores keep their form, one group at a time;
+// - pooling windows, scheduled like depthwise cores;
+// - layout transposes and elementwise epilogues, as vectorized tiles.
 //
 // The weight re-layouts read only the weights, so convjit-outline-packing
 // later moves them into the pack function: they cost nothing per run.
@@ -21,12 +22,13 @@
 #include "Lowering/LoweringAttrs.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace convjit {
-#define GEN_PASS_DEF_CONVJITBLOCKCONVCORES
+#define GEN_PASS_DEF_CONVJITCHOOSESCHEDULES
 #include "Schedule/Passes.h.inc"
 } // namespace convjit
 
@@ -284,9 +286,90 @@ static Value depthwiseCore(RewriterBase &rewriter, linalg::GenericOp core,
   return flat.getResult(0);
 }
 
+/// Pooling windows are channel-wise like depthwise cores: generalized (the
+/// loops (n, o..., c, k...) are already the depthwise form's), they take the
+/// same kind of schedule.
+static void schedulePooling(RewriterBase &rewriter, Operation *root,
+                            const TargetInfo &target) {
+  SmallVector<linalg::LinalgOp> pools;
+  root->walk([&](linalg::LinalgOp op) {
+    if (isa<linalg::PoolingNwcMaxOp, linalg::PoolingNwcSumOp,
+            linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp,
+            linalg::PoolingNdhwcMaxOp, linalg::PoolingNdhwcSumOp>(op) &&
+        op.hasPureTensorSemantics() && !op.hasDynamicShape())
+      pools.push_back(op);
+  });
+  for (linalg::LinalgOp pool : pools) {
+    unsigned rank = pool.getNumLoops() / 2 - 1;
+    SmallVector<int64_t> bounds = pool.getStaticLoopRanges();
+    rewriter.setInsertionPoint(pool);
+    auto generic = linalg::generalizeNamedOp(rewriter, pool);
+    if (failed(generic))
+      continue;
+    (*generic)->setAttr(kScheduleAttrName,
+                        chooseChannelwiseSchedule(bounds, rank, target)
+                            .toAttr(rewriter.getContext()));
+  }
+}
+
+/// Layout changes (nchw <-> channels-last) and elementwise epilogues (ReLU,
+/// the average's scaling) move every byte once: vectorized tiles keep them
+/// at memory speed. A transpose tiles L x L over the two dims that swap
+/// places (a register transpose per tile); an op whose innermost dim stays
+/// innermost tiles that dim by 4 vectors.
+static void scheduleDataMovement(RewriterBase &rewriter, Operation *root,
+                                 const TargetInfo &target) {
+  SmallVector<linalg::LinalgOp> ops;
+  root->walk([&](linalg::LinalgOp op) {
+    if (op->hasAttr(kScheduleAttrName) || op->hasAttr(kConvCoreAttr) ||
+        !op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+        op.getNumLoops() == 0 || op.getNumReductionLoops() != 0 ||
+        op.getNumDpsInits() != 1 || !isa<linalg::TransposeOp, linalg::GenericOp>(op))
+      return;
+    // Every operand a permutation of the loops: a copy, transpose or
+    // elementwise op (the weight re-layouts are prepared once, untiled).
+    if (op->hasAttr(kWeightLayoutAttr) ||
+        !llvm::all_of(op.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isPermutation(); }))
+      return;
+    ops.push_back(op);
+  });
+  int64_t lanes = target.f32Lanes();
+  for (linalg::LinalgOp op : ops) {
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    int64_t numLoops = bounds.size();
+    ConvSchedule schedule;
+    schedule.tile.assign(numLoops, 1);
+    schedule.reduce.assign(numLoops, 0);
+    for (int64_t loop = 0; loop < numLoops; ++loop)
+      schedule.interchange.push_back(loop);
+    // The loop that is innermost in the input: with the output's innermost
+    // loop, the two dims a register transpose exchanges.
+    AffineMap inputMap = op.getIndexingMapsArray().front();
+    int64_t inner = numLoops - 1;
+    int64_t inputInner = inputMap.getDimPosition(inputMap.getNumResults() - 1);
+    if (inputInner == inner) {
+      schedule.tile[inner] = std::min<int64_t>(bounds[inner], 4 * lanes);
+    } else {
+      schedule.tile[inner] = std::min<int64_t>(bounds[inner], lanes);
+      schedule.tile[inputInner] = std::min<int64_t>(bounds[inputInner], lanes);
+    }
+    rewriter.setInsertionPoint(op);
+    Operation *scheduled = op;
+    if (isa<linalg::TransposeOp>(op)) {
+      auto generic = linalg::generalizeNamedOp(rewriter, op);
+      if (failed(generic))
+        continue;
+      scheduled = *generic;
+    }
+    scheduled->setAttr(kScheduleAttrName,
+                       schedule.toAttr(rewriter.getContext()));
+  }
+}
+
 namespace {
-struct BlockConvCoresPass
-    : public convjit::impl::ConvjitBlockConvCoresBase<BlockConvCoresPass> {
+struct ChooseSchedulesPass
+    : public convjit::impl::ConvjitChooseSchedulesBase<ChooseSchedulesPass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -301,6 +384,8 @@ struct BlockConvCoresPass
         cores.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    schedulePooling(rewriter, getOperation(), *targetInfo);
+    scheduleDataMovement(rewriter, getOperation(), *targetInfo);
     for (linalg::GenericOp core : cores) {
       auto loops = analyzeConvCore(core);
       if (failed(loops))
