@@ -77,14 +77,21 @@ void callKernel(void *function, const Pointers &args) {
   case 5:
     return reinterpret_cast<void (*)(P, P, P, P, P)>(function)(
         args[0], args[1], args[2], args[3], args[4]);
+  case 6:
+    return reinterpret_cast<void (*)(P, P, P, P, P, P)>(function)(
+        args[0], args[1], args[2], args[3], args[4], args[5]);
   }
-  llvm_unreachable("kernels take 2 to 5 pointers");
+  llvm_unreachable("kernels take 2 to 6 pointers");
 }
 } // namespace
 
 struct Kernel::Impl {
   std::shared_ptr<CompiledCode> code;
   AlignedBuffer packed; // prepared weights, null until prepare()
+  /// Scratch for the kernel's temporaries, allocated on the first run and
+  /// reused by every run that finds it free (a concurrent run gets its own).
+  std::mutex workspaceMutex;
+  AlignedBuffer workspace;
 };
 
 Kernel::Kernel(ConvSpec spec)
@@ -268,6 +275,20 @@ llvm::Error Kernel::run(const KernelArgs &args) {
     output = outputStaging.get();
   }
   pointers.push_back(output);
+  std::unique_lock<std::mutex> workspaceLock(impl->workspaceMutex,
+                                             std::try_to_lock);
+  AlignedBuffer ownWorkspace;
+  if (code.signature.workspaceBytes > 0) {
+    int64_t elements = llvm::divideCeil(code.signature.workspaceBytes, 4);
+    if (workspaceLock.owns_lock()) {
+      if (!impl->workspace)
+        impl->workspace = allocateAligned(elements);
+      pointers.push_back(impl->workspace.get());
+    } else {
+      ownWorkspace = allocateAligned(elements);
+      pointers.push_back(ownWorkspace.get());
+    }
+  }
   callKernel(code.run, pointers);
   if (outputStaging)
     scatterToView(outputStaging.get(), args.output);

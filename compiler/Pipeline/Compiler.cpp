@@ -117,10 +117,14 @@ convjit::compileToObject(const ConvSpec &spec, const CodegenOptions &options) {
   if (!module)
     return module.takeError();
   CompiledObject compiled;
-  if (auto packed = (*module)->getOperation()->getAttrOfType<IntegerAttr>(kPackedElementsAttrName)) {
+  Operation *moduleOp = module->get().getOperation();
+  if (auto packed = moduleOp->getAttrOfType<IntegerAttr>(kPackedElementsAttrName)) {
     compiled.signature.hasPack = true;
     compiled.signature.packedElements = packed.getInt();
   }
+  if (auto workspace =
+          moduleOp->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName))
+    compiled.signature.workspaceBytes = workspace.getInt();
   llvm::LLVMContext llvmContext;
   auto llvmModule = translateToLLVMIR(**module, llvmContext, target);
   if (!llvmModule)

@@ -52,13 +52,15 @@ llvm::Expected<std::string> emitStage(const ConvSpec &spec, Stage stage,
 /// Entry points of a compiled layer. Arguments are bare pointers to dense
 /// buffers in the spec's layout:
 ///   convjit_pack(weight[, bias], packed)   -- once per set of weights
-///   convjit_run(input[, offset][, mask][, packed], output)
+///   convjit_run(input[, offset][, mask][, packed], output[, workspace])
 /// Everything computed from weights and bias alone (layout changes, kernel
 /// flips, bias broadcasts) lives in `packed`, a flat f32 buffer of
 /// `packedElements`. Layers without weights have no pack function and no
-/// packed argument.
+/// packed argument. `workspace`, when the kernel has temporaries, is a
+/// 64-byte-aligned scratch buffer of `workspaceBytes` the runtime owns.
 struct KernelSignature {
   bool hasPack = false;
+  int64_t workspaceBytes = 0;
   /// The kernel calls the OpenMP runtime (libomp), which must be loaded.
   bool usesOpenMP = false;
   int64_t packedElements = 0;

@@ -40,8 +40,10 @@ convjit::createTargetMachine(const TargetInfo &target) {
     return llvm::createStringError("no LLVM target for '" + target.triple +
                                    "': " + error);
   llvm::TargetOptions options;
-  // Kernels reassociate reductions freely (as every BLAS/oneDNN kernel does)
-  // but keep IEEE semantics otherwise: no fast-math.
+  // A multiply feeding an add becomes one FMA (one rounding instead of two,
+  // as every BLAS and oneDNN kernel does); otherwise IEEE semantics, no
+  // fast-math.
+  options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
   std::unique_ptr<llvm::TargetMachine> machine(
       llvmTarget->createTargetMachine(triple, target.cpu, target.features,
                                       options, llvm::Reloc::PIC_,

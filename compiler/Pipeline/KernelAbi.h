@@ -8,6 +8,8 @@ namespace convjit {
 inline constexpr const char *kRoleAttrName = "convjit.role";
 /// Module attribute: elements of the packed-weights buffer.
 inline constexpr const char *kPackedElementsAttrName = "convjit.packed_elements";
+/// Module attribute: bytes of convjit_run's workspace argument.
+inline constexpr const char *kWorkspaceBytesAttrName = "convjit.workspace_bytes";
 inline constexpr const char *kRunSymbol = "convjit_run";
 inline constexpr const char *kPackSymbol = "convjit_pack";
 

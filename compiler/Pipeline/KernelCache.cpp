@@ -16,7 +16,7 @@
 using namespace convjit;
 
 static constexpr llvm::StringLiteral kMagic = "CONVJITK";
-static constexpr uint32_t kFormatVersion = 1;
+static constexpr uint32_t kFormatVersion = 2;
 
 KernelCache KernelCache::fromEnvironment() {
   if (auto dir = llvm::sys::Process::GetEnv("CONVJIT_CACHE_DIR"))
@@ -122,7 +122,7 @@ std::optional<CompiledObject> KernelCache::load(llvm::StringRef key,
   llvm::StringRef magic, storedKey, object;
   uint32_t version;
   uint8_t hasPack, usesOpenMP;
-  int64_t packedElements;
+  int64_t packedElements, workspaceBytes;
   if (!reader.bytes(kMagic.size(), magic) || magic != kMagic)
     return miss("not a convjit kernel file");
   if (!reader.integer(version) || version != kFormatVersion)
@@ -130,13 +130,15 @@ std::optional<CompiledObject> KernelCache::load(llvm::StringRef key,
   if (!reader.string(storedKey) || storedKey != key)
     return miss("written for another key");
   if (!reader.integer(hasPack) || !reader.integer(usesOpenMP) ||
-      !reader.integer(packedElements) || !reader.string(object) ||
-      reader.remaining() != 0 || packedElements < 0)
+      !reader.integer(packedElements) || !reader.integer(workspaceBytes) ||
+      !reader.string(object) || reader.remaining() != 0 ||
+      packedElements < 0 || workspaceBytes < 0)
     return miss("malformed");
   CompiledObject kernel;
   kernel.signature.hasPack = hasPack != 0;
   kernel.signature.usesOpenMP = usesOpenMP != 0;
   kernel.signature.packedElements = packedElements;
+  kernel.signature.workspaceBytes = workspaceBytes;
   kernel.object = llvm::MemoryBuffer::getMemBufferCopy(object, path);
   return kernel;
 }
@@ -154,6 +156,7 @@ llvm::Error KernelCache::store(llvm::StringRef key,
   writeInteger<uint8_t>(os, kernel.signature.hasPack);
   writeInteger<uint8_t>(os, kernel.signature.usesOpenMP);
   writeInteger<int64_t>(os, kernel.signature.packedElements);
+  writeInteger<int64_t>(os, kernel.signature.workspaceBytes);
   writeString(os, kernel.object->getBuffer());
   uint64_t checksum = llvm::xxh3_64bits(body);
   return llvm::writeToOutput(pathFor(key), [&](llvm::raw_ostream &out) {

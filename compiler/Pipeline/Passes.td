@@ -59,4 +59,20 @@ def ConvjitParallelize : Pass<"convjit-parallelize", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect"];
 }
 
+def ConvjitWorkspace : Pass<"convjit-workspace", "mlir::ModuleOp"> {
+  let summary = "Carve convjit_run's temporaries out of one caller-owned buffer";
+  let description = [{
+    Runs after bufferization, before deallocation is inserted. Every
+    statically shaped memref.alloc at the top level of `convjit_run` (padded
+    inputs, layout changes, blocked outputs) becomes a memref.view into a new
+    last argument, a byte buffer of role `workspace`, at a 64-byte-aligned
+    offset; the size is recorded in the module attribute
+    `convjit.workspace_bytes`. The runtime allocates the workspace once per
+    kernel: a large malloc/free per call would map and unmap fresh pages
+    every time (a page fault per 4 KiB), which costs more than many of the
+    layers themselves.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // CONVJIT_PIPELINE_PASSES

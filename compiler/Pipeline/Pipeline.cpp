@@ -62,14 +62,17 @@ std::string convjit::stagePipeline(Stage stage,
   case Stage::Tiled:
     return "func.func(convjit-tile-and-vectorize),canonicalize,cse";
   case Stage::LLVM:
-    // Temporaries (padded inputs, layout changes) live on the heap: stack
-    // buffers inside loops overflow the stack on large shapes. With threads,
+    // Temporaries (padded inputs, layout changes) live in the workspace the
+    // runtime allocates once (convjit-workspace), or on the heap inside
+    // loops: stack buffers there overflow the stack on large shapes. With
+    // threads,
     // the marked tile loops and the loops of every other op become OpenMP
     // work-sharing loops.
     return llvm::formatv(
                "one-shot-bufferize{{bufferize-function-boundaries "
                "function-boundary-type-conversion=identity-layout-map},"
                "drop-equivalent-buffer-results,canonicalize,"
+               "convjit-workspace,"
                "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
                "{0}"
                "convert-vector-to-scf{{full-unroll},"

@@ -21,6 +21,7 @@
 
 #include "Lowering/LoweringAttrs.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -367,6 +368,132 @@ static void scheduleDataMovement(RewriterBase &rewriter, Operation *root,
   }
 }
 
+/// A grouped core whose groups are narrower than a vector wastes most of
+/// each one. Merging `m` neighbouring groups into one m-times-wider group
+/// with a block-diagonal weight (zeros off the diagonal blocks) computes the
+/// same outputs with full vectors, at m times the multiply-adds:
+///   W'[g', k..., mi*ICg + icg, mo*OCg + ocg] =
+///       mi == mo ? W[g'*m + mo, k..., icg, ocg] : 0
+static linalg::GenericOp mergeGroups(RewriterBase &rewriter,
+                                     linalg::GenericOp core,
+                                     const ConvCoreLoops &loops, int64_t m) {
+  Location loc = core.getLoc();
+  MLIRContext *ctx = core.getContext();
+  Type f32 = rewriter.getF32Type();
+  unsigned r = loops.rank;
+  SmallVector<int64_t> bounds = core.getStaticLoopRanges();
+  int64_t groups = bounds[loops.group()], ocg = bounds[loops.outChannel()],
+          icg = bounds[loops.inChannel()];
+  int64_t merged = groups / m;
+  rewriter.setInsertionPoint(core);
+
+  // Activations: [..., G, Cg] -> [..., G/m, m*Cg] (the same channel order).
+  auto regroup = [&](Value value, int64_t channelsPerGroup) -> Value {
+    auto type = cast<RankedTensorType>(value.getType());
+    int64_t rank = type.getRank();
+    auto flat = tensor::CollapseShapeOp::create(rewriter, loc, value,
+                                                groupDims(rank, rank - 2, 2));
+    SmallVector<int64_t> shape(type.getShape());
+    shape[rank - 2] = merged;
+    shape[rank - 1] = m * channelsPerGroup;
+    return tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(shape, f32), flat,
+        groupDims(rank, rank - 2, 2));
+  };
+  Value input = regroup(core.getDpsInputs()[0], icg);
+
+  // Weight [G, K..., ICg, OCg] -> [G/m, m, K..., ICg, OCg] -> block diagonal
+  // [G/m, K..., m, ICg, m, OCg] -> [G/m, K..., m*ICg, m*OCg].
+  Value weight = core.getDpsInputs()[1];
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  SmallVector<int64_t> split{merged, m};
+  for (int64_t d = 1; d < weightType.getRank(); ++d)
+    split.push_back(weightType.getDimSize(d));
+  Value splitWeight = tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(split, f32), weight,
+      groupDims(weightType.getRank() + 1, 0, 2));
+  SmallVector<int64_t> diagonalShape{merged};
+  for (unsigned i = 0; i < r; ++i)
+    diagonalShape.push_back(weightType.getDimSize(1 + i));
+  diagonalShape.append({m, icg, m, ocg});
+  unsigned dRank = diagonalShape.size();
+  auto dim = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
+  // Loops (g', k..., mi, icg, mo, ocg) read W at (g', mo, k..., icg, ocg).
+  SmallVector<AffineExpr> read{dim(0), dim(r + 3)};
+  for (unsigned i = 0; i < r; ++i)
+    read.push_back(dim(1 + i));
+  read.append({dim(r + 2), dim(r + 4)});
+  Value empty = tensor::EmptyOp::create(rewriter, loc, diagonalShape, f32);
+  SmallVector<utils::IteratorType> parallel(dRank,
+                                            utils::IteratorType::parallel);
+  auto diagonal = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{empty.getType()}, ValueRange{splitWeight},
+      ValueRange{empty},
+      ArrayRef<AffineMap>{AffineMap::get(dRank, 0, read, ctx),
+                          rewriter.getMultiDimIdentityMap(dRank)},
+      parallel, [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value mi = linalg::IndexOp::create(nb, nl, r + 1);
+        Value mo = linalg::IndexOp::create(nb, nl, r + 3);
+        Value same = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq,
+                                           mi, mo);
+        Value zero = arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(0));
+        linalg::YieldOp::create(
+            nb, nl, arith::SelectOp::create(nb, nl, same, args[0], zero)
+                        .getResult());
+      });
+  diagonal->setAttr(kWeightLayoutAttr, rewriter.getUnitAttr());
+  SmallVector<ReassociationIndices> toMerged;
+  for (unsigned d = 0; d <= r; ++d)
+    toMerged.push_back({static_cast<int64_t>(d)});
+  toMerged.push_back({r + 1, r + 2});
+  toMerged.push_back({r + 3, r + 4});
+  Value mergedWeight = tensor::CollapseShapeOp::create(
+      rewriter, loc, diagonal.getResult(0), toMerged);
+
+  // Output [N, O..., G, OCg] -> [N, O..., G/m, m*OCg].
+  Value init = core.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> mergedShape(outType.getShape());
+  mergedShape[mergedShape.size() - 2] = merged;
+  mergedShape.back() = m * ocg;
+  Value mergedInit = rebuildInit(
+      rewriter, loc, init, mergedShape, /*channelDims=*/2,
+      [&](Value bias) -> Value { return regroup(bias, ocg); },
+      [&](Value value) -> Value { return regroup(value, ocg); });
+
+  linalg::GenericOp newCore = buildCore(
+      rewriter, loc, core, input, mergedWeight, mergedInit,
+      core.getIndexingMapsArray(), loops.outChannel() + 1, r + 1);
+  // Back to [N, O..., G, OCg] for the core's users.
+  auto flat = tensor::CollapseShapeOp::create(
+      rewriter, loc, newCore.getResult(0),
+      groupDims(mergedShape.size(), mergedShape.size() - 2, 2));
+  Value result = tensor::ExpandShapeOp::create(
+      rewriter, loc, outType, flat,
+      groupDims(mergedShape.size(), mergedShape.size() - 2, 2));
+  rewriter.replaceOp(core, result);
+  return newCore;
+}
+
+/// How many groups of a grouped core to merge (1: none): enough that a
+/// merged group's output channels fill one vector.
+static int64_t groupsToMerge(linalg::GenericOp core, const ConvCoreLoops &loops,
+                             const TargetInfo &target) {
+  if (!loops.grouped)
+    return 1;
+  SmallVector<int64_t> bounds = core.getStaticLoopRanges();
+  int64_t groups = bounds[loops.group()], ocg = bounds[loops.outChannel()],
+          icg = bounds[loops.inChannel()];
+  int64_t lanes = target.f32Lanes();
+  bool windowInput =
+      core.getIndexingMapsArray()[0].getNumResults() == loops.rank + 3;
+  if (!windowInput || (ocg == 1 && icg == 1) || ocg >= lanes ||
+      lanes % ocg != 0)
+    return 1;
+  int64_t m = lanes / ocg;
+  return groups % m == 0 ? m : 1;
+}
+
 namespace {
 struct ChooseSchedulesPass
     : public convjit::impl::ConvjitChooseSchedulesBase<ChooseSchedulesPass> {
@@ -390,6 +517,10 @@ struct ChooseSchedulesPass
       auto loops = analyzeConvCore(core);
       if (failed(loops))
         continue; // not a form with a schedule yet: it runs as loops
+      if (int64_t m = groupsToMerge(core, *loops, *targetInfo); m > 1) {
+        core = mergeGroups(rewriter, core, *loops, m);
+        loops = analyzeConvCore(core);
+      }
       CoreChoice choice = chooseCoreForm(core, *loops, *targetInfo);
       Value scheduled;
       switch (choice.form) {

@@ -143,7 +143,9 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
       found = true;
     }
   };
-  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
+  // Power-of-two vector counts only: LLVM legalizes a 3-vector-wide value
+  // (vector<24xf32> on AVX2) with shuffles, which costs more than it saves.
+  for (int64_t vectors : {1, 2, 4}) {
     if (channels % (vectors * lanes) != 0)
       continue;
     int64_t widthLimit =
@@ -269,7 +271,7 @@ ConvSchedule convjit::chooseChannelwiseSchedule(ArrayRef<int64_t> bounds,
     s.tile[i] = 1;
   int64_t lanes = target.f32Lanes();
   int64_t vectors = 1;
-  for (int64_t v : {2, 4, 1, 3})
+  for (int64_t v : {2, 4, 1})
     if (channels % (v * lanes) == 0) {
       vectors = v;
       break;
