@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -494,6 +495,69 @@ static int64_t groupsToMerge(linalg::GenericOp core, const ConvCoreLoops &loops,
   return groups % m == 0 ? m : 1;
 }
 
+/// A padded input, as bufferization would build it, is a fill of the whole
+/// buffer followed by a copy of the input over most of it: its interior is
+/// written twice. Built instead from the input copied into an empty tensor
+/// plus a fill of each border strip, every element is written once. (For
+/// each padded dim d the strips cover, in dims before d, only the interior,
+/// and in dims after d everything, so they never overlap.)
+static void fillOnlyBorders(RewriterBase &rewriter, Operation *root) {
+  SmallVector<tensor::PadOp> pads;
+  root->walk([&](tensor::PadOp pad) {
+    if (pad.getSourceType().hasStaticShape() &&
+        pad.getResultType().hasStaticShape() && pad.getConstantPaddingValue() &&
+        pad.getStaticLow().size() == pad.getStaticHigh().size() &&
+        !ShapedType::isDynamicShape(pad.getStaticLow()) &&
+        !ShapedType::isDynamicShape(pad.getStaticHigh()))
+      pads.push_back(pad);
+  });
+  MLIRContext *ctx = root->getContext();
+  Type f32 = rewriter.getF32Type();
+  for (tensor::PadOp pad : pads) {
+    Location loc = pad.getLoc();
+    ArrayRef<int64_t> lo = pad.getStaticLow(), hi = pad.getStaticHigh();
+    ArrayRef<int64_t> source = pad.getSourceType().getShape();
+    ArrayRef<int64_t> padded = pad.getResultType().getShape();
+    int64_t rank = padded.size();
+    rewriter.setInsertionPoint(pad);
+    Value padValue = pad.getConstantPaddingValue();
+    SmallVector<int64_t> ones(rank, 1);
+    Value result = tensor::EmptyOp::create(rewriter, loc, padded, f32);
+    result = tensor::InsertSliceOp::create(
+        rewriter, loc, pad.getSource(), result,
+        getAsIndexOpFoldResult(ctx, lo), getAsIndexOpFoldResult(ctx, source),
+        getAsIndexOpFoldResult(ctx, ones));
+    for (int64_t d = 0; d < rank; ++d) {
+      for (bool front : {true, false}) {
+        int64_t width = front ? lo[d] : hi[d];
+        if (width == 0)
+          continue;
+        SmallVector<int64_t> offsets, sizes;
+        for (int64_t j = 0; j < rank; ++j) {
+          if (j < d) {
+            offsets.push_back(lo[j]);
+            sizes.push_back(source[j]);
+          } else if (j == d) {
+            offsets.push_back(front ? 0 : lo[d] + source[d]);
+            sizes.push_back(width);
+          } else {
+            offsets.push_back(0);
+            sizes.push_back(padded[j]);
+          }
+        }
+        Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
+        Value strip = linalg::FillOp::create(rewriter, loc, padValue, empty)
+                          .getResult(0);
+        result = tensor::InsertSliceOp::create(
+            rewriter, loc, strip, result, getAsIndexOpFoldResult(ctx, offsets),
+            getAsIndexOpFoldResult(ctx, sizes),
+            getAsIndexOpFoldResult(ctx, ones));
+      }
+    }
+    rewriter.replaceOp(pad, result);
+  }
+}
+
 namespace {
 struct ChooseSchedulesPass
     : public convjit::impl::ConvjitChooseSchedulesBase<ChooseSchedulesPass> {
@@ -511,6 +575,7 @@ struct ChooseSchedulesPass
         cores.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    fillOnlyBorders(rewriter, getOperation());
     schedulePooling(rewriter, getOperation(), *targetInfo);
     scheduleDataMovement(rewriter, getOperation(), *targetInfo);
     for (linalg::GenericOp core : cores) {

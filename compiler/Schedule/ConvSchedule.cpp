@@ -9,11 +9,12 @@ using namespace convjit;
 
 DictionaryAttr ConvSchedule::toAttr(MLIRContext *context) const {
   Builder b(context);
-  return b.getDictionaryAttr({
+  SmallVector<NamedAttribute> entries{
       b.getNamedAttr("tile", b.getDenseI64ArrayAttr(tile)),
       b.getNamedAttr("reduce", b.getDenseI64ArrayAttr(reduce)),
       b.getNamedAttr("interchange", b.getDenseI64ArrayAttr(interchange)),
-  });
+  };
+  return b.getDictionaryAttr(entries);
 }
 
 FailureOr<ConvSchedule> ConvSchedule::fromAttr(DictionaryAttr attr,
@@ -51,6 +52,7 @@ FailureOr<ConvSchedule> ConvSchedule::fromAttr(DictionaryAttr attr,
       return op->emitError("schedule: loop ")
              << i << " is " << (parallel ? "parallel" : "a reduction")
              << "; tile it with '" << (parallel ? "tile" : "reduce") << "'";
+
   }
   return schedule;
 }

@@ -252,8 +252,72 @@ static void vectorizeLinalgOpsIn(RewriterBase &rewriter, Operation *scope) {
   }
 }
 
+namespace {
+/// The accumulator of a tile starts as the value its initializer (a fill or
+/// bias broadcast, fused into the tile) wrote into the output tile; reading
+/// it back through a rank-reducing slice hides that from the upstream
+/// forwarding folds. Without this the initial value goes through memory,
+/// and LLVM even turns the zero stores of every tile into one memset of the
+/// whole output before the loops: an extra pass over memory.
+///   %w = vector.transfer_write (broadcast %b | splat), %t   -- whole %t
+///   %s = tensor.extract_slice %w[0...] (rank-reducing, same elements)
+///   %r = vector.transfer_read %s[0...]                       -- whole %s
+/// becomes %r = broadcast %b (or the splat) at the read's type.
+struct ForwardInitializerThroughSlice
+    : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto slice = read.getBase().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice)
+      return failure();
+    auto write = slice.getSource().getDefiningOp<vector::TransferWriteOp>();
+    if (!write || write.getMask() || read.getMask())
+      return failure();
+    auto written = cast<RankedTensorType>(write.getBase().getType());
+    auto sliced = slice.getType();
+    VectorType readType = read.getVectorType();
+    bool wholeWrite = written.hasStaticShape() &&
+                      write.getVectorType().getShape() == written.getShape() &&
+                      write.getPermutationMap().isMinorIdentity() &&
+                      llvm::all_of(write.getIndices(), isZeroInteger);
+    bool wholeRead = sliced.hasStaticShape() &&
+                     readType.getShape() == sliced.getShape() &&
+                     read.getPermutationMap().isMinorIdentity() &&
+                     llvm::all_of(read.getIndices(), isZeroInteger);
+    bool sameElements = slice.hasZeroOffset() && slice.hasUnitStride() &&
+                        sliced.getNumElements() == written.getNumElements();
+    if (!wholeWrite || !wholeRead || !sameElements)
+      return failure();
+    Value value = write.getVector();
+    if (auto splat = value.getDefiningOp<arith::ConstantOp>()) {
+      auto dense = dyn_cast<SplatElementsAttr>(splat.getValue());
+      if (!dense)
+        return failure();
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          read, SplatElementsAttr::get(readType,
+                                       dense.getSplatValue<Attribute>()));
+      return success();
+    }
+    if (auto broadcast = value.getDefiningOp<vector::BroadcastOp>()) {
+      // The broadcast source's shape is a suffix of both vector shapes.
+      auto source = dyn_cast<VectorType>(broadcast.getSourceType());
+      if (!source || source.getRank() > readType.getRank() ||
+          readType.getShape().take_back(source.getRank()) !=
+              source.getShape())
+        return failure();
+      rewriter.replaceOpWithNewOp<vector::BroadcastOp>(read, readType,
+                                                       broadcast.getSource());
+      return success();
+    }
+    return failure();
+  }
+};
+} // namespace
+
 static void cleanUpVectors(Operation *scope) {
   RewritePatternSet patterns(scope->getContext());
+  patterns.add<ForwardInitializerThroughSlice>(scope->getContext());
   vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
   vector::populateVectorReductionToContractPatterns(patterns);
   vector::populateSinkVectorOpsPatterns(patterns);
