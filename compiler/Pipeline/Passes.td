@@ -75,4 +75,18 @@ def ConvjitWorkspace : Pass<"convjit-workspace", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
 }
 
+def ConvjitScalarizeStridedReads
+    : Pass<"convjit-scalarize-strided-reads", "mlir::func::FuncOp"> {
+  let summary = "Read strided 1-D vectors element by element";
+  let description = [{
+    A strided convolution's register tile reads its inputs every `stride`
+    elements (a 1-D vector.transfer_read of a memref whose innermost stride
+    is not 1). The upstream lowering builds such a vector in a runtime loop
+    of compares and blends; the tile only ever broadcasts the elements one
+    by one anyway. As scalar loads (memref.load + vector.from_elements)
+    LLVM folds every element into a broadcast from memory.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::vector::VectorDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // CONVJIT_PIPELINE_PASSES

@@ -300,17 +300,87 @@ struct ForwardInitializerThroughSlice
       return success();
     }
     if (auto broadcast = value.getDefiningOp<vector::BroadcastOp>()) {
-      // The broadcast source's shape is a suffix of both vector shapes.
+      // A value that varies along the innermost dim only (a bias vector,
+      // maybe with unit dims in front) reads the same at any position of
+      // the others: broadcast it to the read's shape.
       auto source = dyn_cast<VectorType>(broadcast.getSourceType());
-      if (!source || source.getRank() > readType.getRank() ||
-          readType.getShape().take_back(source.getRank()) !=
-              source.getShape())
+      VectorType written = write.getVectorType();
+      if (!source || source.getRank() == 0 || readType.getRank() == 0 ||
+          written.getRank() == 0 ||
+          llvm::any_of(source.getShape().drop_back(),
+                       [](int64_t size) { return size != 1; }) ||
+          source.getShape().back() != written.getShape().back() ||
+          source.getShape().back() != readType.getShape().back() ||
+          vector::isBroadcastableTo(source, readType) !=
+              vector::BroadcastableToResult::Success)
         return failure();
       rewriter.replaceOpWithNewOp<vector::BroadcastOp>(read, readType,
                                                        broadcast.getSource());
       return success();
     }
     return failure();
+  }
+};
+
+/// True when `write` stores a vector of exactly the shape of its (static)
+/// destination at offset zero: it overwrites every element.
+static bool overwritesAll(vector::TransferWriteOp write) {
+  auto type = dyn_cast<RankedTensorType>(write.getBase().getType());
+  return type && type.hasStaticShape() && !write.getMask() &&
+         write.getVectorType().getShape() == type.getShape() &&
+         write.getPermutationMap().isMinorIdentity() &&
+         llvm::all_of(write.getIndices(), isZeroInteger);
+}
+
+/// Once the accumulator no longer reads the initializer's values (see
+/// ForwardInitializerThroughSlice), writing them into the output tile is
+/// dead: the tile's result overwrites every element. Retarget the result's
+/// write (and the insert of the tile) at the tile as it was before the
+/// initializer, so the initializer's write disappears.
+///   %w = vector.transfer_write %init, %t          -- whole %t
+///   %s = tensor.extract_slice %w[0...]             -- same elements
+///   %r = vector.transfer_write %acc, %s            -- whole %s, only use
+/// becomes %s = tensor.extract_slice %t[0...].
+struct SkipOverwrittenInitializer
+    : OpRewritePattern<vector::TransferWriteOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferWriteOp write,
+                                PatternRewriter &rewriter) const override {
+    if (!overwritesAll(write))
+      return failure();
+    auto slice = write.getBase().getDefiningOp<tensor::ExtractSliceOp>();
+    // Nothing may read the slice's values: this write must be its only use.
+    if (!slice || !slice.hasZeroOffset() || !slice.hasUnitStride() ||
+        !slice->hasOneUse())
+      return failure();
+    auto init = slice.getSource().getDefiningOp<vector::TransferWriteOp>();
+    if (!init || !overwritesAll(init) ||
+        slice.getType().getNumElements() !=
+            cast<RankedTensorType>(init.getBase().getType()).getNumElements())
+      return failure();
+    rewriter.modifyOpInPlace(slice, [&] {
+      slice.getSourceMutable().assign(init.getBase());
+    });
+    return success();
+  }
+};
+
+/// insert_slice %tile into %w where %w is a whole overwrite of %t and the
+/// insert covers all of %w: insert into %t instead (the write is dead).
+struct SkipOverwrittenDestination : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    auto init = insert.getDest().getDefiningOp<vector::TransferWriteOp>();
+    if (!init || !overwritesAll(init) || !insert.hasZeroOffset() ||
+        !insert.hasUnitStride() ||
+        insert.getSourceType().getNumElements() !=
+            insert.getDestType().getNumElements())
+      return failure();
+    rewriter.modifyOpInPlace(insert, [&] {
+      insert.getDestMutable().assign(init.getBase());
+    });
+    return success();
   }
 };
 } // namespace
@@ -322,6 +392,14 @@ static void cleanUpVectors(Operation *scope) {
   vector::populateVectorReductionToContractPatterns(patterns);
   vector::populateSinkVectorOpsPatterns(patterns);
   addCanonicalizations(patterns, {"vector", "tensor", "arith", "scf", "affine"});
+  (void)applyPatternsGreedily(scope, std::move(patterns));
+}
+
+static void eliminateOverwrittenInitializers(Operation *scope) {
+  RewritePatternSet patterns(scope->getContext());
+  patterns.add<SkipOverwrittenInitializer, SkipOverwrittenDestination>(
+      scope->getContext());
+  addCanonicalizations(patterns, {"vector", "tensor"});
   (void)applyPatternsGreedily(scope, std::move(patterns));
 }
 
@@ -366,6 +444,9 @@ struct TileAndVectorizePass
       for (scf::ForOp loop : loops)
         (void)hoistLoopInvariantSubsets(rewriter, loop);
       cleanUpVectors(scope);
+      // Only after the hoisting: before it, the accumulator's initial read
+      // still goes through the initializer's write.
+      eliminateOverwrittenInitializers(scope);
       scope->walk([](Operation *op) {
         op->removeAttr(kTiledCoreAttr);
         op->removeAttr(kTiledInitAttr);
