@@ -22,6 +22,7 @@
 #include "Lowering/LoweringAttrs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -314,6 +315,33 @@ static void schedulePooling(RewriterBase &rewriter, Operation *root,
   }
 }
 
+/// True when `value` is computed from the function's weights or bias alone
+/// (through reshapes and single-input ops): convjit-outline-packing will move
+/// it into the pack function, which runs once, so it needs no schedule.
+static bool isWeightOnly(Value value) {
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+      if (!func)
+        return false;
+      auto role = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                    "convjit.role");
+      return role && (role.getValue() == "weight" || role.getValue() == "bias");
+    }
+    Operation *def = value.getDefiningOp();
+    if (auto reshape = dyn_cast_or_null<tensor::ExpandShapeOp>(def)) {
+      value = reshape.getSrc();
+    } else if (auto reshape = dyn_cast_or_null<tensor::CollapseShapeOp>(def)) {
+      value = reshape.getSrc();
+    } else if (auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(def);
+               linalgOp && linalgOp.getNumDpsInputs() == 1) {
+      value = linalgOp.getDpsInputs()[0];
+    } else {
+      return false;
+    }
+  }
+}
+
 /// Layout changes (nchw <-> channels-last) and elementwise epilogues (ReLU,
 /// the average's scaling) move every byte once: vectorized tiles keep them
 /// at memory speed. A transpose tiles L x L over the two dims that swap
@@ -329,8 +357,9 @@ static void scheduleDataMovement(RewriterBase &rewriter, Operation *root,
         op.getNumDpsInits() != 1 || !isa<linalg::TransposeOp, linalg::GenericOp>(op))
       return;
     // Every operand a permutation of the loops: a copy, transpose or
-    // elementwise op (the weight re-layouts are prepared once, untiled).
+    // elementwise op (weight preparation runs once, untiled).
     if (op->hasAttr(kWeightLayoutAttr) ||
+        llvm::all_of(op.getDpsInputs(), isWeightOnly) ||
         !llvm::all_of(op.getIndexingMapsArray(),
                       [](AffineMap map) { return map.isPermutation(); }))
       return;
