@@ -236,9 +236,16 @@ static Value depthwiseCore(RewriterBase &rewriter, linalg::GenericOp core,
   rewriter.setInsertionPoint(core);
   Value input = core.getDpsInputs()[0];
   auto inputType = cast<RankedTensorType>(input.getType());
-  Value flatInput = tensor::CollapseShapeOp::create(
-      rewriter, loc, input,
-      groupDims(inputType.getRank(), inputType.getRank() - 2, 2));
+  // The input is usually the lowering's split of [..., C] into [..., C, 1]:
+  // take the unsplit tensor back rather than undoing the split.
+  Value flatInput;
+  auto split = input.getDefiningOp<tensor::ExpandShapeOp>();
+  if (split && split.getSrcType().getRank() + 1 == inputType.getRank())
+    flatInput = split.getSrc();
+  else
+    flatInput = tensor::CollapseShapeOp::create(
+        rewriter, loc, input,
+        groupDims(inputType.getRank(), inputType.getRank() - 2, 2));
 
   // Weight [C, K..., 1, 1] -> [K..., C].
   Value weight = core.getDpsInputs()[1];
@@ -286,7 +293,220 @@ static Value depthwiseCore(RewriterBase &rewriter, linalg::GenericOp core,
   Value result = tensor::ExpandShapeOp::create(
       rewriter, loc, outType, flat.getResult(0), mergeLast);
   rewriter.replaceOp(core, result);
+  if (split && split->use_empty())
+    rewriter.eraseOp(split);
   return flat.getResult(0);
+}
+
+/// A channel-wise window op (depthwise core, pooling) reads its input once
+/// and does little per element: it runs at memory speed, and a padded copy
+/// of the whole input first costs about as much again. Splitting its
+/// outputs into the interior, whose windows stay inside the input, and
+/// border bands avoids that copy: the interior reads the input itself, and
+/// only each band (a few rows or columns) pads a copy of its small input.
+/// The bands are taken dim by dim -- before and after the interior along
+/// dim 0 with every other dim whole, then along dim 1 within dim 0's
+/// interior, and so on -- so 2r+1 regions cover the output without overlap.
+///
+/// `op` has loops (n, o..., c, k...), input 0 read at (n, o*s + k*d..., c)
+/// from a tensor.pad; every region gets a copy of it, scheduled like it.
+static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
+                               const TargetInfo &target) {
+  auto pad = op.getDpsInputs()[0].getDefiningOp<tensor::PadOp>();
+  if (!pad || !pad.getConstantPaddingValue() ||
+      ShapedType::isDynamicShape(pad.getStaticLow()) ||
+      ShapedType::isDynamicShape(pad.getStaticHigh()) ||
+      !pad.getSourceType().hasStaticShape())
+    return;
+  unsigned numLoops = op.getNumLoops();
+  unsigned rank = (numLoops - 2) / 2;
+  AffineMap inputMap = op.getIndexingMapsArray()[0];
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  ArrayRef<int64_t> lo = pad.getStaticLow();
+  ArrayRef<int64_t> source = pad.getSourceType().getShape();
+  // Stride and dilation of each spatial dim, from o*s + k*d.
+  SmallVector<int64_t> strides, dilations, outSize, interiorBegin, interiorEnd;
+  for (unsigned i = 0; i < rank; ++i) {
+    AffineExpr expr = inputMap.getResult(1 + i);
+    int64_t stride = 0, dilation = 0;
+    expr.walk([&](AffineExpr sub) {
+      auto mul = dyn_cast<AffineBinaryOpExpr>(sub);
+      if (!mul || mul.getKind() != AffineExprKind::Mul)
+        return;
+      auto dim = dyn_cast<AffineDimExpr>(mul.getLHS());
+      auto factor = dyn_cast<AffineConstantExpr>(mul.getRHS());
+      if (!dim || !factor)
+        return;
+      (dim.getPosition() == 1 + i ? stride : dilation) = factor.getValue();
+    });
+    auto sumOf = [&](unsigned dimPos) {
+      return expr.isFunctionOfDim(dimPos);
+    };
+    if (stride == 0 && sumOf(1 + i))
+      stride = 1;
+    if (dilation == 0 && sumOf(rank + 2 + i))
+      dilation = 1;
+    if (stride == 0 || dilation == 0)
+      return; // not the window form
+    int64_t out = bounds[1 + i], kernel = bounds[rank + 2 + i];
+    int64_t reach = dilation * (kernel - 1);
+    // Outputs whose window [o*s - lo, o*s - lo + reach] lies inside.
+    int64_t begin = std::min<int64_t>(
+        out, llvm::divideCeilSigned(lo[1 + i], stride));
+    int64_t end = std::clamp<int64_t>(
+        llvm::divideFloorSigned(lo[1 + i] + source[1 + i] - 1 - reach,
+                                stride) +
+            1,
+        begin, out);
+    strides.push_back(stride);
+    dilations.push_back(dilation);
+    outSize.push_back(out);
+    interiorBegin.push_back(begin);
+    interiorEnd.push_back(end);
+  }
+  bool allInterior = true, emptyInterior = false;
+  for (unsigned i = 0; i < rank; ++i) {
+    allInterior &= interiorBegin[i] == 0 && interiorEnd[i] == outSize[i];
+    emptyInterior |= interiorBegin[i] >= interiorEnd[i];
+  }
+  if (allInterior || emptyInterior)
+    return; // nothing to gain: no border, or no interior
+
+  // The regions: [begin, end) per spatial dim.
+  struct Region {
+    SmallVector<int64_t> begin, end;
+  };
+  SmallVector<Region> regions;
+  Region whole;
+  whole.begin.assign(rank, 0);
+  whole.end.assign(outSize.begin(), outSize.end());
+  Region middle = whole;
+  for (unsigned i = 0; i < rank; ++i) {
+    Region front = middle, back = middle;
+    front.begin[i] = 0;
+    front.end[i] = interiorBegin[i];
+    back.begin[i] = interiorEnd[i];
+    back.end[i] = outSize[i];
+    for (Region *band : {&front, &back})
+      if (band->begin[i] < band->end[i])
+        regions.push_back(*band);
+    middle.begin[i] = interiorBegin[i];
+    middle.end[i] = interiorEnd[i];
+  }
+  regions.insert(regions.begin(), middle);
+
+  MLIRContext *ctx = op.getContext();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value init = op.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  Value output = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
+                                         outType.getElementType());
+  Value unpadded = pad.getSource();
+  for (const Region &region : regions) {
+    // Output slice [n, region..., c].
+    SmallVector<int64_t> outOffsets{0}, outSizes{outType.getDimSize(0)};
+    // Input window in the unpadded input, and the padding it lacks.
+    SmallVector<int64_t> inOffsets{0}, inSizes{source[0]}, padLo{0}, padHi{0};
+    for (unsigned i = 0; i < rank; ++i) {
+      outOffsets.push_back(region.begin[i]);
+      outSizes.push_back(region.end[i] - region.begin[i]);
+      int64_t start = region.begin[i] * strides[i] - lo[1 + i];
+      int64_t stop = (region.end[i] - 1) * strides[i] +
+                     dilations[i] * (bounds[rank + 2 + i] - 1) + 1 -
+                     lo[1 + i];
+      int64_t from = std::max<int64_t>(start, 0);
+      int64_t to = std::min<int64_t>(stop, source[1 + i]);
+      inOffsets.push_back(from);
+      inSizes.push_back(std::max<int64_t>(to - from, 0));
+      padLo.push_back(from - start);
+      padHi.push_back(stop - start - padLo.back() - inSizes.back());
+    }
+    outOffsets.push_back(0);
+    outSizes.push_back(outType.getShape().back());
+    inOffsets.push_back(0);
+    inSizes.push_back(source.back());
+    padLo.push_back(0);
+    padHi.push_back(0);
+    SmallVector<int64_t> ones(rank + 2, 1);
+    SmallVector<int64_t> paddedShape;
+    for (unsigned d = 0; d < rank + 2; ++d)
+      paddedShape.push_back(inSizes[d] + padLo[d] + padHi[d]);
+    Value input;
+    if (llvm::is_contained(inSizes, 0)) {
+      // Windows entirely in the padding (a pad wider than the kernel's
+      // reach): the region reads the pad value only.
+      Value empty = tensor::EmptyOp::create(rewriter, loc, paddedShape,
+                                            outType.getElementType());
+      input = linalg::FillOp::create(rewriter, loc,
+                                     pad.getConstantPaddingValue(), empty)
+                  .getResult(0);
+    } else {
+      input = tensor::ExtractSliceOp::create(
+          rewriter, loc, unpadded, getAsIndexOpFoldResult(ctx, inOffsets),
+          getAsIndexOpFoldResult(ctx, inSizes),
+          getAsIndexOpFoldResult(ctx, ones));
+    }
+    if (!llvm::is_contained(inSizes, 0) &&
+        (llvm::any_of(padLo, [](int64_t p) { return p != 0; }) ||
+         llvm::any_of(padHi, [](int64_t p) { return p != 0; }))) {
+      input = tensor::PadOp::create(
+          rewriter, loc,
+          RankedTensorType::get(paddedShape, outType.getElementType()), input,
+          getAsIndexOpFoldResult(ctx, padLo), getAsIndexOpFoldResult(ctx, padHi),
+          pad.getConstantPaddingValue());
+    }
+    // The region computes into its part of the output (in place after
+    // bufferization), starting from the op's initial value there.
+    Value outSlice = tensor::ExtractSliceOp::create(
+        rewriter, loc, output, getAsIndexOpFoldResult(ctx, outOffsets),
+        getAsIndexOpFoldResult(ctx, outSizes), getAsIndexOpFoldResult(ctx, ones));
+    Value regionInit;
+    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+      regionInit = linalg::FillOp::create(rewriter, loc, fill.getInputs(),
+                                          ValueRange{outSlice})
+                       .getResult(0);
+    } else if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>()) {
+      regionInit = linalg::BroadcastOp::create(rewriter, loc,
+                                               broadcast.getInput(), outSlice,
+                                               broadcast.getDimensions())
+                       .getResult()[0];
+    } else {
+      Value initSlice = tensor::ExtractSliceOp::create(
+          rewriter, loc, init, getAsIndexOpFoldResult(ctx, outOffsets),
+          getAsIndexOpFoldResult(ctx, outSizes),
+          getAsIndexOpFoldResult(ctx, ones));
+      regionInit = linalg::CopyOp::create(rewriter, loc, initSlice, outSlice)
+                       .getResult(0);
+    }
+    SmallVector<Value> inputs(op.getDpsInputs());
+    inputs[0] = input;
+    auto copy = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{regionInit.getType()}, inputs,
+        ValueRange{regionInit}, op.getIndexingMapsArray(),
+        op.getIteratorTypesArray(),
+        [&](OpBuilder &nb, Location, ValueRange args) {
+          IRMapping mapping;
+          Block &body = op.getRegion().front();
+          mapping.map(body.getArguments(), args);
+          for (Operation &nested : body)
+            nb.clone(nested, mapping);
+        });
+    for (NamedAttribute attr : op->getDiscardableAttrs())
+      copy->setAttr(attr.getName(), attr.getValue());
+    copy->setAttr(kScheduleAttrName,
+                  chooseChannelwiseSchedule(copy.getStaticLoopRanges(), rank,
+                                            target)
+                      .toAttr(ctx));
+    output = tensor::InsertSliceOp::create(
+        rewriter, loc, copy.getResult(0), output,
+        getAsIndexOpFoldResult(ctx, outOffsets),
+        getAsIndexOpFoldResult(ctx, outSizes),
+        getAsIndexOpFoldResult(ctx, ones));
+  }
+  rewriter.replaceOp(op, output);
+  if (pad->use_empty())
+    rewriter.eraseOp(pad);
 }
 
 /// Pooling windows are channel-wise like depthwise cores: generalized (the
@@ -312,6 +532,7 @@ static void schedulePooling(RewriterBase &rewriter, Operation *root,
     (*generic)->setAttr(kScheduleAttrName,
                         chooseChannelwiseSchedule(bounds, rank, target)
                             .toAttr(rewriter.getContext()));
+    splitPaddedBorders(rewriter, *generic, target);
   }
 }
 
@@ -604,7 +825,6 @@ struct ChooseSchedulesPass
         cores.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    fillOnlyBorders(rewriter, getOperation());
     schedulePooling(rewriter, getOperation(), *targetInfo);
     scheduleDataMovement(rewriter, getOperation(), *targetInfo);
     for (linalg::GenericOp core : cores) {
@@ -634,7 +854,10 @@ struct ChooseSchedulesPass
       Operation *op = scheduled.getDefiningOp();
       op->setAttr(kScheduleAttrName,
                   choice.schedule.toAttr(&getContext()));
+      if (choice.form == CoreForm::Depthwise)
+        splitPaddedBorders(rewriter, cast<linalg::GenericOp>(op), *targetInfo);
     }
+    fillOnlyBorders(rewriter, getOperation());
   }
 };
 } // namespace

@@ -280,10 +280,13 @@ ConvSchedule convjit::chooseChannelwiseSchedule(ArrayRef<int64_t> bounds,
     }
   s.tile[rank + 1] = channels % lanes == 0 ? vectors * lanes
                                            : std::min<int64_t>(channels, lanes);
-  // Accumulators plus one loaded input per vector and the weights.
+  // Accumulators plus one loaded input per vector and the weights. A width
+  // that divides the row needs no peeled remainder tile (half the code);
+  // it is worth a few accumulators.
   int64_t widthLimit =
       std::max<int64_t>(1, (target.vectorRegisters - 1) / vectors - 1);
-  s.tile[rank] = std::min(widthLimit, row);
+  int64_t divisor = largestDivisorAtMost(row, widthLimit);
+  s.tile[rank] = 2 * divisor >= widthLimit ? divisor : std::min(widthLimit, row);
   for (unsigned i = 0; i < rank; ++i)
     s.reduce[rank + 2 + i] = 1;
   // Channels innermost: consecutive tiles walk memory in order.

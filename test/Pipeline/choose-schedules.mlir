@@ -24,13 +24,26 @@ func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor
 // -----
 
 // Depthwise: the unit channel dims go, the weight becomes [K..., C], and
-// the schedule vectorizes 16 channels (2 ymm) for 6 output positions.
+// the schedule vectorizes 16 channels (2 ymm). It runs at memory speed, so
+// the outputs split into an interior that reads the unpadded input and
+// border bands that pad their own small inputs: no padded copy of the whole
+// input. Pad [0, 0] to [1, 1]: the last output row and column need padding.
 // CHECK-DAG: #[[DWIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
 // CHECK-DAG: #[[DWW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, d3)>
 // CHECK-LABEL: func.func @depthwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x16x16x32xf32>
+// CHECK-NOT: tensor<1x17x17x32xf32>
 // CHECK: %[[DWPACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x3x32xf32>) attrs = {convjit.weight_layout}
-// CHECK: linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}}, %[[DWPACK]] : tensor<1x17x17x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x8x8x32xf32>)
+// The interior: outputs [0, 7) x [0, 7) from input [0, 15) x [0, 15).
+// CHECK: %[[INNER:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [1, 15, 15, 32] [1, 1, 1, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[INNER]], %[[DWPACK]] : tensor<1x15x15x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x7x7x32xf32>)
 // CHECK-SAME: tile = array<i64: 1, 1, 6, 16, 0, 0>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 7, 7, 32]
+// The bottom band (row 7, every column) and the right band (column 7 of rows 0-6).
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[DWPACK]] : tensor<1x3x17x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x1x8x32xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 0, 0] [1, 1, 8, 32]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[DWPACK]] : tensor<1x15x3x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x7x1x32xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 7, 0] [1, 7, 1, 32]
 func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32> {
   %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 32 layout nhwc
        : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32>
@@ -47,4 +60,27 @@ func.func @grouped(%x: tensor<1x8x8x32xf32>, %w: tensor<32x8x3x3xf32>) -> tensor
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 4 layout nhwc
        : (tensor<1x8x8x32xf32>, tensor<32x8x3x3xf32>) -> tensor<1x8x8x32xf32>
   return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// A padded input is built once, element by element: the input copied into
+// the interior and a fill of each border strip (never a fill of the whole
+// buffer that the copy then overwrites). Pad 1 on H and 2:0 on W.
+// CHECK-LABEL: func.func @padding
+// CHECK-SAME: (%[[X:.*]]: tensor<1x6x6x8xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x8x8x8xf32>
+// CHECK: %[[I:.*]] = tensor.insert_slice %[[X]] into %[[E]][0, 1, 2, 0] [1, 6, 6, 8] [1, 1, 1, 1]
+// CHECK: %[[TOP:.*]] = linalg.fill {{.*}} -> tensor<1x1x8x8xf32>
+// CHECK: %[[T:.*]] = tensor.insert_slice %[[TOP]] into %[[I]][0, 0, 0, 0] [1, 1, 8, 8]
+// CHECK: %[[BOTTOM:.*]] = linalg.fill {{.*}} -> tensor<1x1x8x8xf32>
+// CHECK: %[[B:.*]] = tensor.insert_slice %[[BOTTOM]] into %[[T]][0, 7, 0, 0] [1, 1, 8, 8]
+// CHECK: %[[LEFT:.*]] = linalg.fill {{.*}} -> tensor<1x6x2x8xf32>
+// CHECK: %[[L:.*]] = tensor.insert_slice %[[LEFT]] into %[[B]][0, 1, 0, 0] [1, 6, 2, 8]
+// CHECK: linalg.generic {{.*}} ins(%[[L]],
+func.func @padding(%x: tensor<1x6x6x8xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<1x6x6x16xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 2] to [1, 0] groups 1 layout nhwc
+       : (tensor<1x6x6x8xf32>, tensor<16x8x3x3xf32>) -> tensor<1x6x6x16xf32>
+  return %y : tensor<1x6x6x16xf32>
 }
