@@ -39,20 +39,6 @@ llvm::StringRef convjit::stageName(Stage stage) {
   return "?";
 }
 
-namespace {
-/// An MLIR context set up for one compilation.
-struct CompilerContext {
-  CompilerContext() {
-    DialectRegistry registry;
-    registerPipelineDialects(registry);
-    context.appendDialectRegistry(registry);
-    // Kernel modules are a single function: threads cost more than they save.
-    context.disableMultithreading();
-  }
-  MLIRContext context;
-};
-} // namespace
-
 std::string CodegenOptions::str() const {
   return target.str() + " threads=" + std::to_string(threads);
 }
@@ -64,7 +50,8 @@ buildModuleAt(MLIRContext &context, const ConvSpec &spec, Stage stage,
   if (!module)
     return module.takeError();
   Stage last = std::min(stage, Stage::LLVM);
-  if (llvm::Error error = runStages(**module, Stage::Conv, last, options))
+  if (llvm::Error error = CompilerSession::get().runStages(
+          **module, Stage::Conv, last, options))
     return std::move(error);
   return module;
 }
@@ -85,25 +72,30 @@ llvm::Expected<std::string> convjit::emitStage(const ConvSpec &spec,
                                                Stage stage,
                                                const CodegenOptions &options) {
   const TargetInfo &target = options.target;
-  CompilerContext compiler;
-  auto module = buildModuleAt(compiler.context, spec, stage, options);
-  if (!module)
-    return module.takeError();
   std::string text;
   llvm::raw_string_ostream os(text);
-  if (stage <= Stage::LLVM) {
-    (*module)->print(os);
-    return text;
-  }
   llvm::LLVMContext llvmContext;
-  auto llvmModule = translateToLLVMIR(**module, llvmContext, target);
-  if (!llvmModule)
-    return llvmModule.takeError();
+  std::unique_ptr<llvm::Module> llvmModule;
+  {
+    CompilerSession &session = CompilerSession::get();
+    auto lock = session.lock();
+    auto module = buildModuleAt(session.context(), spec, stage, options);
+    if (!module)
+      return module.takeError();
+    if (stage <= Stage::LLVM) {
+      (*module)->print(os);
+      return text;
+    }
+    auto translated = translateToLLVMIR(**module, llvmContext, target);
+    if (!translated)
+      return translated.takeError();
+    llvmModule = std::move(*translated);
+  }
   if (stage == Stage::LLVMIR) {
-    (*llvmModule)->print(os, nullptr);
+    llvmModule->print(os, nullptr);
     return text;
   }
-  auto assembly = emitCode(**llvmModule, target, CodeGenFile::Assembly);
+  auto assembly = emitCode(*llvmModule, target, CodeGenFile::Assembly);
   if (!assembly)
     return assembly.takeError();
   return (*assembly)->getBuffer().str();
@@ -112,27 +104,38 @@ llvm::Expected<std::string> convjit::emitStage(const ConvSpec &spec,
 llvm::Expected<CompiledObject>
 convjit::compileToObject(const ConvSpec &spec, const CodegenOptions &options) {
   const TargetInfo &target = options.target;
-  CompilerContext compiler;
-  auto module = buildModuleAt(compiler.context, spec, Stage::LLVM, options);
-  if (!module)
-    return module.takeError();
   CompiledObject compiled;
-  Operation *moduleOp = module->get().getOperation();
-  if (auto packed = moduleOp->getAttrOfType<IntegerAttr>(kPackedElementsAttrName)) {
-    compiled.signature.hasPack = true;
-    compiled.signature.packedElements = packed.getInt();
-  }
-  if (auto workspace =
-          moduleOp->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName))
-    compiled.signature.workspaceBytes = workspace.getInt();
   llvm::LLVMContext llvmContext;
-  auto llvmModule = translateToLLVMIR(**module, llvmContext, target);
-  if (!llvmModule)
-    return llvmModule.takeError();
-  for (const llvm::Function &function : **llvmModule)
+  std::unique_ptr<llvm::Module> llvmModule;
+  {
+    CompilerSession &session = CompilerSession::get();
+    auto lock = session.lock();
+    auto module = buildModuleAt(session.context(), spec, Stage::LLVM, options);
+    if (!module)
+      return module.takeError();
+    Operation *moduleOp = module->get().getOperation();
+    if (auto packed =
+            moduleOp->getAttrOfType<IntegerAttr>(kPackedElementsAttrName)) {
+      compiled.signature.hasPack = true;
+      compiled.signature.packedElements = packed.getInt();
+    }
+    if (auto workspace =
+            moduleOp->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName))
+      compiled.signature.workspaceBytes = workspace.getInt();
+    // Translation still reads the MLIR module; optimization and code
+    // generation below do not, so other compilations may proceed.
+    std::unique_ptr<llvm::Module> translated = translateModuleToLLVMIR(
+        module->get(), llvmContext, "convjit_kernel");
+    if (!translated)
+      return llvm::createStringError("translation to LLVM IR failed");
+    llvmModule = std::move(translated);
+  }
+  if (llvm::Error error = optimizeModule(*llvmModule, target))
+    return std::move(error);
+  for (const llvm::Function &function : *llvmModule)
     if (function.isDeclaration() && function.getName().starts_with("__kmpc"))
       compiled.signature.usesOpenMP = true;
-  auto object = emitCode(**llvmModule, target, CodeGenFile::Object);
+  auto object = emitCode(*llvmModule, target, CodeGenFile::Object);
   if (!object)
     return object.takeError();
   compiled.object = std::move(*object);

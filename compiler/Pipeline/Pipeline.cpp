@@ -101,9 +101,23 @@ std::string convjit::stagePipeline(Stage stage,
   return "";
 }
 
-llvm::Error convjit::runStages(ModuleOp module, Stage from, Stage to,
-                               const CodegenOptions &options) {
+CompilerSession &CompilerSession::get() {
+  // Never destroyed: kernels may be compiled from static destructors' time.
+  static CompilerSession &session = *new CompilerSession;
+  return session;
+}
+
+CompilerSession::CompilerSession() {
   registerPipelinePasses();
+  DialectRegistry registry;
+  registerPipelineDialects(registry);
+  mlirContext.appendDialectRegistry(registry);
+  // Kernel modules are a single function: threads cost more than they save.
+  mlirContext.disableMultithreading();
+}
+
+llvm::Error CompilerSession::runStages(ModuleOp module, Stage from, Stage to,
+                                       const CodegenOptions &options) {
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
   ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
@@ -119,13 +133,19 @@ llvm::Error convjit::runStages(ModuleOp module, Stage from, Stage to,
     std::string pipeline = stagePipeline(stage, options);
     if (pipeline.empty())
       continue;
-    PassManager pm(module.getContext());
-    std::string parseErrors;
-    llvm::raw_string_ostream parseOs(parseErrors);
-    if (failed(parsePassPipeline(pipeline, pm, parseOs)))
-      return llvm::createStringError("internal error: bad pipeline for stage " +
-                                     stageName(stage) + ": " + parseErrors);
-    if (failed(pm.run(module)))
+    std::unique_ptr<PassManager> &pm = pipelines[pipeline];
+    if (!pm) {
+      pm = std::make_unique<PassManager>(module.getContext());
+      std::string parseErrors;
+      llvm::raw_string_ostream parseOs(parseErrors);
+      if (failed(parsePassPipeline(pipeline, *pm, parseOs))) {
+        pm.reset();
+        return llvm::createStringError(
+            "internal error: bad pipeline for stage " + stageName(stage) +
+            ": " + parseErrors);
+      }
+    }
+    if (failed(pm->run(module)))
       return llvm::createStringError(
           "compilation failed at stage " + stageName(stage) + ": " +
           (diagnostics.empty() ? std::string("(no diagnostic)") : diagnostics));
