@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchCommand.h"
 #include "Subcommand.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -14,6 +15,8 @@ using namespace convjit::cli;
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  if (selectsBench(argc, argv))
+    return forwardToBench(argc, argv);
   llvm::cl::HideUnrelatedOptions(convjitOptions());
   for (const Subcommand &sub : registeredSubcommands())
     llvm::cl::HideUnrelatedOptions(convjitOptions(), *sub.command);
