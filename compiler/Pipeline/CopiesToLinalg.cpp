@@ -19,6 +19,12 @@ struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(memref::CopyOp copy,
                                 PatternRewriter &rewriter) const override {
+    // A result computed in place is "copied" onto itself (after CSE the two
+    // subviews are one value); as a loop that would re-store the buffer.
+    if (copy.getSource() == copy.getTarget()) {
+      rewriter.eraseOp(copy);
+      return success();
+    }
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
                                                 copy.getTarget());
     return success();

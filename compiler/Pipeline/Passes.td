@@ -41,6 +41,8 @@ def ConvjitCopiesToLinalg : Pass<"convjit-copies-to-linalg", "mlir::ModuleOp"> {
     memref.copy, which lowers to a call into MLIR's runtime library for any
     strided layout. As linalg.copy the copy becomes loops the kernel's own
     code generation vectorizes, and the JIT needs no runtime library.
+    A copy of a buffer onto itself (what bufferization leaves of a result
+    computed in place) is erased.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
@@ -87,6 +89,27 @@ def ConvjitScalarizeStridedReads
     LLVM folds every element into a broadcast from memory.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::vector::VectorDialect", "mlir::arith::ArithDialect"];
+}
+
+def ConvjitResultsInPlace
+    : Pass<"convjit-results-in-place", "mlir::func::FuncOp"> {
+  let summary = "Compute results directly in the caller's output buffer";
+  let description = [{
+    A kernel's result is copied into its output argument by a
+    `bufferization.materialize_in_destination`. When the result is a
+    `tensor.collapse_shape` (a blocked output [.., OCB, OCI] seen as
+    [.., OC]), the reshape moves to the destination instead: the result is
+    materialized into a `memref.expand_shape` of the output. Upstream
+    `eliminate-empty-tensors` can then build the result inside the output
+    buffer; otherwise bufferization allocates a temporary the size of the
+    output and copies it over at the end of every call.
+
+    A result assembled from parts (insert_slice after insert_slice into a
+    tensor.empty: an interior and its border regions) starts from the
+    destination itself (`bufferization.to_tensor restrict writable`), so
+    that eliminate-empty-tensors places every part in the output.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
 #endif // CONVJIT_PIPELINE_PASSES

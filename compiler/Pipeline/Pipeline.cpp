@@ -71,6 +71,7 @@ std::string convjit::stagePipeline(Stage stage,
     // OpenMP loops they ran scalar, one element per iteration, and made a
     // depthwise layer 3x slower on 2 threads than on 1.
     return llvm::formatv(
+               "func.func(convjit-results-in-place),eliminate-empty-tensors,"
                "one-shot-bufferize{{bufferize-function-boundaries "
                "function-boundary-type-conversion=identity-layout-map},"
                "drop-equivalent-buffer-results,canonicalize,"

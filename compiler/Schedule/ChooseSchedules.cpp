@@ -456,11 +456,13 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
           getAsIndexOpFoldResult(ctx, padLo), getAsIndexOpFoldResult(ctx, padHi),
           pad.getConstantPaddingValue());
     }
-    // The region computes into its part of the output (in place after
-    // bufferization), starting from the op's initial value there.
-    Value outSlice = tensor::ExtractSliceOp::create(
-        rewriter, loc, output, getAsIndexOpFoldResult(ctx, outOffsets),
-        getAsIndexOpFoldResult(ctx, outSizes), getAsIndexOpFoldResult(ctx, ones));
+    // The region computes into a tensor of its own, starting from the op's
+    // initial value there. Inserted into the output, that tensor is what
+    // eliminate-empty-tensors turns into the region's part of the caller's
+    // buffer (a slice of `output` here would hide the output behind a chain
+    // of slices of one empty tensor: a temporary and a copy of the output).
+    Value outSlice = tensor::EmptyOp::create(rewriter, loc, outSizes,
+                                             outType.getElementType());
     Value regionInit;
     if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
       regionInit = linalg::FillOp::create(rewriter, loc, fill.getInputs(),

@@ -1,0 +1,61 @@
+// RUN: convjit-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(convjit-results-in-place))' | FileCheck %s
+// RUN: convjit-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(convjit-results-in-place),eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},canonicalize,convjit-copies-to-linalg)' | FileCheck %s --check-prefix=BUFFERS
+
+// A blocked result [.., OCB, OCI] seen as [.., OC]: the destination is
+// expanded instead, and after bufferization the fill writes straight into
+// the caller's buffer (no temporary, no copy).
+// CHECK-LABEL: func.func @blocked_result
+// CHECK-SAME: (%[[OUT:.*]]: memref<1x4x32xf32>)
+// CHECK: %[[EXPANDED:.*]] = memref.expand_shape %[[OUT]] {{\[}}[0], [1], [2, 3]] output_shape [1, 4, 2, 16] : memref<1x4x32xf32> into memref<1x4x2x16xf32>
+// CHECK: %[[FILL:.*]] = linalg.fill {{.*}} -> tensor<1x4x2x16xf32>
+// CHECK: bufferization.materialize_in_destination %[[FILL]] in restrict writable %[[EXPANDED]]
+// BUFFERS-LABEL: func.func @blocked_result
+// BUFFERS-NOT: memref.alloc
+// BUFFERS-NOT: copy
+// BUFFERS: %[[EXPANDED:.*]] = memref.expand_shape %arg0
+// BUFFERS: linalg.fill {{.*}} outs(%[[EXPANDED]] : memref<1x4x2x16xf32>)
+// BUFFERS-NOT: copy
+// BUFFERS: return
+func.func @blocked_result(%out: memref<1x4x32xf32>) {
+  %zero = arith.constant 1.0 : f32
+  %empty = tensor.empty() : tensor<1x4x2x16xf32>
+  %filled = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x4x2x16xf32>) -> tensor<1x4x2x16xf32>
+  %collapsed = tensor.collapse_shape %filled [[0], [1], [2, 3]] : tensor<1x4x2x16xf32> into tensor<1x4x32xf32>
+  bufferization.materialize_in_destination %collapsed in restrict writable %out : (tensor<1x4x32xf32>, memref<1x4x32xf32>) -> ()
+  return
+}
+
+// -----
+
+// Any other result is left alone.
+// CHECK-LABEL: func.func @plain_result
+// CHECK-NOT: memref.expand_shape
+// CHECK: bufferization.materialize_in_destination %arg0 in restrict writable %arg1
+func.func @plain_result(%value: tensor<4x32xf32>, %out: memref<4x32xf32>) {
+  bufferization.materialize_in_destination %value in restrict writable %out : (tensor<4x32xf32>, memref<4x32xf32>) -> ()
+  return
+}
+
+// -----
+
+// A result assembled from parts (an interior and a border row) starts from
+// the destination itself, and bufferization writes both parts into it.
+// CHECK-LABEL: func.func @result_from_parts
+// CHECK-SAME: (%{{.*}}: tensor<3x16xf32>, %{{.*}}: tensor<1x16xf32>, %[[OUT:.*]]: memref<4x16xf32>)
+// CHECK: %[[WHOLE:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
+// CHECK: tensor.insert_slice %{{.*}} into %[[WHOLE]][0, 0] [3, 16]
+// BUFFERS-LABEL: func.func @result_from_parts
+// BUFFERS-NOT: memref.alloc
+// BUFFERS: %[[TOP:.*]] = memref.subview %arg2[0, 0] [3, 16]
+// BUFFERS: linalg.copy ins(%arg0 : memref<3x16xf32>) outs(%[[TOP]]
+// BUFFERS: %[[BOTTOM:.*]] = memref.subview %arg2[3, 0] [1, 16]
+// BUFFERS: linalg.copy ins(%arg1 : memref<1x16xf32>) outs(%[[BOTTOM]]
+// BUFFERS-NOT: copy
+// BUFFERS: return
+func.func @result_from_parts(%interior: tensor<3x16xf32>, %border: tensor<1x16xf32>, %out: memref<4x16xf32>) {
+  %whole = tensor.empty() : tensor<4x16xf32>
+  %0 = tensor.insert_slice %interior into %whole[0, 0] [3, 16] [1, 1] : tensor<3x16xf32> into tensor<4x16xf32>
+  %1 = tensor.insert_slice %border into %0[3, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<4x16xf32>
+  bufferization.materialize_in_destination %1 in restrict writable %out : (tensor<4x16xf32>, memref<4x16xf32>) -> ()
+  return
+}
