@@ -77,16 +77,20 @@ def ConvjitWorkspace : Pass<"convjit-workspace", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
 }
 
-def ConvjitScalarizeStridedReads
-    : Pass<"convjit-scalarize-strided-reads", "mlir::func::FuncOp"> {
-  let summary = "Read strided 1-D vectors element by element";
+def ConvjitScalarizeReads
+    : Pass<"convjit-scalarize-reads", "mlir::func::FuncOp"> {
+  let summary = "Read vectors that the tile uses element by element as scalars";
   let description = [{
-    A strided convolution's register tile reads its inputs every `stride`
-    elements (a 1-D vector.transfer_read of a memref whose innermost stride
-    is not 1). The upstream lowering builds such a vector in a runtime loop
-    of compares and blends; the tile only ever broadcasts the elements one
-    by one anyway. As scalar loads (memref.load + vector.from_elements)
-    LLVM folds every element into a broadcast from memory.
+    Two kinds of vector.transfer_read become one memref.load per element
+    and a vector.from_elements, which LLVM folds into broadcasts from
+    memory:
+    - strided 1-D reads (a strided convolution's inputs, every `stride`
+      elements): the upstream lowering builds them in a runtime loop of
+      compares and blends;
+    - the input operand of a register tile's vector.contract whose rows are
+      3, 5, 6 or 7 floats (a stem with 3 input channels): no legal vector,
+      so LLVM loads it in pieces and extracts elements with shuffles and
+      spills.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::vector::VectorDialect", "mlir::arith::ArithDialect"];
 }

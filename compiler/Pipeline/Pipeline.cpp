@@ -78,7 +78,7 @@ std::string convjit::stagePipeline(Stage stage,
                "convjit-workspace,"
                "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
                "{0}"
-               "func.func(convjit-scalarize-strided-reads),"
+               "func.func(convjit-scalarize-reads),"
                "convert-vector-to-scf{{full-unroll},"
                "expand-strided-metadata,lower-affine,{1}convert-scf-to-cf,"
                "convert-vector-to-llvm{{vector-contract-lowering=outerproduct "
