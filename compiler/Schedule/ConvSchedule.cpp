@@ -224,7 +224,17 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
       s.reduce[loops.kernel(i) + shift] = 1;
     s.reduce[loops.inChannel() + shift] =
         inputChannelStep(bounds[loops.inChannel()]);
-    s.interchange = interchange(numLoops, {ocb}, positions);
+    // Channel blocks outermost keep each block's weights in cache while the
+    // tile sweeps the outputs. When all the weights fit in L1 anyway, the
+    // blocks go innermost instead: each input tile is then read once for
+    // all of them, and the output is written in order (a layer with few
+    // input channels and many outputs is bound by those writes).
+    int64_t weightBytes = 4 * oc * bounds[loops.inChannel()];
+    for (unsigned i = 0; i < r; ++i)
+      weightBytes *= bounds[loops.kernel(i)];
+    s.interchange = weightBytes <= target.l1dBytes
+                        ? interchange(numLoops, {}, positions)
+                        : interchange(numLoops, {ocb}, positions);
     return choice;
   }
 

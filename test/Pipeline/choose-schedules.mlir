@@ -4,7 +4,8 @@
 
 // Dense: 32 output channels in blocks of 16 (two ymm vectors); the weight
 // is re-laid out [OCB, K..., IC, OCI] by a weight-only generic, the bias is
-// broadcast straight into the blocked output.
+// broadcast straight into the blocked output. All the weights (18 KiB) fit
+// in L1, so the channel blocks are the innermost parallel loop.
 // CHECK-DAG: #[[PACK:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3, d0 * 16 + d4)>
 // CHECK-DAG: #[[WMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d5, d6, d7, d4)>
 // CHECK-LABEL: func.func @dense
@@ -13,11 +14,24 @@
 // CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[BIAS]] : tensor<2x16xf32>) outs(%{{.*}} : tensor<1x8x8x2x16xf32>) dimensions = [0, 1, 2]
 // CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [{{.*}}, #[[WMAP]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %[[PACKED]] : tensor<1x10x10x16xf32>, tensor<2x3x3x16x16xf32>) outs(%[[INIT]] : tensor<1x8x8x2x16xf32>)
 // CHECK-SAME: convjit.conv_core
-// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 1, 16, 0, 0, 0>}
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 1, 16, 0, 0, 0>}
 // CHECK: tensor.collapse_shape %[[CORE]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x8x8x2x16xf32> into tensor<1x8x8x32xf32>
 func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor<32xf32>) -> tensor<1x8x8x32xf32> {
   %y = conv.conv %x, %w bias(%b) stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 1 layout nhwc
        : (tensor<1x8x8x16xf32>, tensor<32x16x3x3xf32>, tensor<32xf32>) -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// Weights beyond L1 (72 KiB): the channel blocks are the outermost loop
+// after the batch, so one block's weights stay in cache while the tile
+// sweeps the outputs.
+// CHECK-LABEL: func.func @dense_large_weights
+// CHECK: convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 1, 16, 0, 0, 0>}
+func.func @dense_large_weights(%x: tensor<1x8x8x64xf32>, %w: tensor<32x64x3x3xf32>) -> tensor<1x8x8x32xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 1 layout nhwc
+       : (tensor<1x8x8x64xf32>, tensor<32x64x3x3xf32>) -> tensor<1x8x8x32xf32>
   return %y : tensor<1x8x8x32xf32>
 }
 
