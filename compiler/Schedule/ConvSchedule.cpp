@@ -107,11 +107,12 @@ static int64_t largestDivisorAtMost(int64_t n, int64_t limit) {
 
 namespace {
 /// A register tile: `vectors` vectors of output channels for each of
-/// `width` output positions.
+/// `width` output positions, as `blocks` channel blocks of `channels`.
 struct RegisterTile {
   int64_t vectors = 1;
-  int64_t channels = 1; // vectors * lanes, or all channels when fewer
+  int64_t channels = 1; // vectors * lanes / blocks, or all when fewer
   int64_t width = 1;
+  int64_t blocks = 1;
 };
 } // namespace
 
@@ -124,14 +125,15 @@ struct RegisterTile {
 /// enough independent accumulators to cover the FMA latency (4 cycles x 2
 /// pipes on Zen 3-5).
 static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
-                                       const TargetInfo &target) {
+                                       const TargetInfo &target,
+                                       bool allowBlockTiles) {
   constexpr int64_t kLatencyHidingAccumulators = 8;
   int64_t lanes = target.f32Lanes();
   int64_t registers = target.vectorRegisters;
   RegisterTile best;
   double bestLoadsPerFma = 0;
   bool bestHidesLatency = false, found = false;
-  auto consider = [&](int64_t vectors, int64_t width) {
+  auto consider = [&](int64_t vectors, int64_t width, int64_t blocks) {
     int64_t full = row / width, rest = row % width;
     double loads = full * (width + vectors) + (rest ? rest + vectors : 0);
     double loadsPerFma = loads / static_cast<double>(row * vectors);
@@ -139,23 +141,27 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
     if (!found || (hidesLatency && !bestHidesLatency) ||
         (hidesLatency == bestHidesLatency &&
          loadsPerFma < bestLoadsPerFma - 1e-9)) {
-      best = {vectors, vectors * lanes, width};
+      best = {vectors, vectors * lanes / blocks, width, blocks};
       bestLoadsPerFma = loadsPerFma;
       bestHidesLatency = hidesLatency;
       found = true;
     }
   };
-  // Power-of-two vector counts only: LLVM legalizes a 3-vector-wide value
-  // (vector<24xf32> on AVX2) with shuffles, which costs more than it saves.
-  for (int64_t vectors : {1, 2, 4}) {
-    if (channels % (vectors * lanes) != 0)
+  // Power-of-two vector counts as one block: LLVM legalizes a 3-vector-wide
+  // value (vector<24xf32> on AVX2) with shuffles, which costs more than it
+  // saves. Three vectors are three blocks of one vector instead (a
+  // vector<Wx3x8xf32> tile: legal vectors only), where the core can be
+  // blocked; considered last, so that ties keep a power of two.
+  for (int64_t vectors : {1, 2, 4, 3}) {
+    int64_t blocks = vectors == 3 ? 3 : 1;
+    if (channels % (vectors * lanes) != 0 || (blocks > 1 && !allowBlockTiles))
       continue;
     int64_t widthLimit =
         std::min((registers - vectors - 1) / vectors, row);
     if (widthLimit < 1)
       continue;
-    consider(vectors, largestDivisorAtMost(row, widthLimit));
-    consider(vectors, widthLimit);
+    consider(vectors, largestDivisorAtMost(row, widthLimit), blocks);
+    consider(vectors, widthLimit, blocks);
   }
   if (found)
     return best;
@@ -207,7 +213,8 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
 
   if (!loops.grouped) {
     int64_t oc = bounds[loops.outChannel()];
-    RegisterTile tile = chooseRegisterTile(oc, row, target);
+    RegisterTile tile =
+        chooseRegisterTile(oc, row, target, /*allowBlockTiles=*/true);
     bool blocked = tile.channels < oc;
     choice.form = blocked ? CoreForm::DenseBlocked : CoreForm::Dense;
     choice.blockSize = blocked ? tile.channels : 0;
@@ -218,7 +225,7 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
     init(numLoops);
     s.tile[1 + r - 1] = tile.width;
     if (blocked)
-      s.tile[ocb] = 1;
+      s.tile[ocb] = tile.blocks;
     s.tile[oci] = tile.channels;
     for (unsigned i = 0; i < r; ++i)
       s.reduce[loops.kernel(i) + shift] = 1;
@@ -256,7 +263,8 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
   // Other grouped cores: one group at a time, its output channels as the
   // register tile.
   choice.form = CoreForm::Grouped;
-  RegisterTile tile = chooseRegisterTile(ocg, row, target);
+  RegisterTile tile =
+      chooseRegisterTile(ocg, row, target, /*allowBlockTiles=*/false);
   init(loops.numLoops());
   s.tile[1 + r - 1] = tile.width;
   s.tile[loops.group()] = 1;

@@ -24,6 +24,20 @@ func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor
 
 // -----
 
+// 24 output channels: three ymm vectors, as three blocks of 8 in one tile
+// (vector<4x3x8xf32>: 12 accumulators, 4 broadcasts and 3 weight loads per
+// input channel), not one vector of 8 for 14 positions.
+// CHECK-LABEL: func.func @three_vector_tile
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x14x14x3x8xf32>) attrs = {convjit.conv_core
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 3, 8, 0, 0, 0>}
+func.func @three_vector_tile(%x: tensor<1x14x14x64xf32>, %w: tensor<24x64x1x1xf32>) -> tensor<1x14x14x24xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nhwc
+       : (tensor<1x14x14x64xf32>, tensor<24x64x1x1xf32>) -> tensor<1x14x14x24xf32>
+  return %y : tensor<1x14x14x24xf32>
+}
+
+// -----
+
 // Weights beyond L1 (72 KiB): the channel blocks are the outermost loop
 // after the batch, so one block's weights stay in cache while the tile
 // sweeps the outputs.
