@@ -14,6 +14,8 @@ DictionaryAttr ConvSchedule::toAttr(MLIRContext *context) const {
       b.getNamedAttr("reduce", b.getDenseI64ArrayAttr(reduce)),
       b.getNamedAttr("interchange", b.getDenseI64ArrayAttr(interchange)),
   };
+  if (llvm::any_of(unroll, [](int64_t u) { return u != 0; }))
+    entries.push_back(b.getNamedAttr("unroll", b.getDenseI64ArrayAttr(unroll)));
   return b.getDictionaryAttr(entries);
 }
 
@@ -36,7 +38,8 @@ FailureOr<ConvSchedule> ConvSchedule::fromAttr(DictionaryAttr attr,
   };
   if (failed(read("tile", schedule.tile)) ||
       failed(read("reduce", schedule.reduce)) ||
-      failed(read("interchange", schedule.interchange)))
+      failed(read("interchange", schedule.interchange)) ||
+      (attr.contains("unroll") && failed(read("unroll", schedule.unroll))))
     return failure();
   SmallVector<bool> seen(numLoops, false);
   for (int64_t loop : schedule.interchange) {
@@ -52,7 +55,10 @@ FailureOr<ConvSchedule> ConvSchedule::fromAttr(DictionaryAttr attr,
       return op->emitError("schedule: loop ")
              << i << " is " << (parallel ? "parallel" : "a reduction")
              << "; tile it with '" << (parallel ? "tile" : "reduce") << "'";
-
+    if (!schedule.unroll.empty() && schedule.unroll[i] != 0 &&
+        (parallel || schedule.reduce[i] != 1))
+      return op->emitError("schedule: 'unroll' loop ")
+             << i << " is not a reduction loop of step 1";
   }
   return schedule;
 }
@@ -290,23 +296,38 @@ ConvSchedule convjit::chooseChannelwiseSchedule(ArrayRef<int64_t> bounds,
   for (unsigned i = 0; i <= rank; ++i)
     s.tile[i] = 1;
   int64_t lanes = target.f32Lanes();
+  // The innermost window loop unrolled: neighbouring taps of neighbouring
+  // outputs read the same input, which LLVM then loads once. That needs the
+  // inputs of a whole row of taps in registers besides the accumulators, so
+  // the tile is one vector of channels wide (MobileNetV2 3x3 depthwise @56:
+  // 0.22 -> 0.17 ms on Zen 3).
+  int64_t window = bounds[2 * rank + 1];
+  bool unrollWindow = window <= 8;
   int64_t vectors = 1;
-  for (int64_t v : {2, 4, 1})
-    if (channels % (v * lanes) == 0) {
-      vectors = v;
-      break;
-    }
+  if (!unrollWindow)
+    for (int64_t v : {2, 4, 1})
+      if (channels % (v * lanes) == 0) {
+        vectors = v;
+        break;
+      }
   s.tile[rank + 1] = channels % lanes == 0 ? vectors * lanes
                                            : std::min<int64_t>(channels, lanes);
-  // Accumulators plus one loaded input per vector and the weights. A width
-  // that divides the row needs no peeled remainder tile (half the code);
-  // it is worth a few accumulators.
+  // Accumulators plus one loaded input per vector and the weights (with the
+  // window unrolled: `width + window - 1` inputs). A width that divides the
+  // row needs no peeled remainder tile (half the code); it is worth a few
+  // accumulators.
   int64_t widthLimit =
-      std::max<int64_t>(1, (target.vectorRegisters - 1) / vectors - 1);
+      unrollWindow
+          ? std::max<int64_t>(1, (target.vectorRegisters - window) / 2)
+          : std::max<int64_t>(1, (target.vectorRegisters - 1) / vectors - 1);
   int64_t divisor = largestDivisorAtMost(row, widthLimit);
   s.tile[rank] = 2 * divisor >= widthLimit ? divisor : std::min(widthLimit, row);
   for (unsigned i = 0; i < rank; ++i)
     s.reduce[rank + 2 + i] = 1;
+  if (unrollWindow) {
+    s.unroll.assign(numLoops, 0);
+    s.unroll[2 * rank + 1] = 1;
+  }
   // Channels innermost: consecutive tiles walk memory in order.
   for (int64_t loop = 0; loop < numLoops; ++loop)
     s.interchange.push_back(loop);

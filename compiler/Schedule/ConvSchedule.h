@@ -33,6 +33,10 @@ struct ConvSchedule {
   llvm::SmallVector<int64_t> reduce;
   /// Order of the parallel loops (a permutation of the generic's loops).
   llvm::SmallVector<int64_t> interchange;
+  /// Per loop, optional (empty: none); 1 on a reduction loop of step 1
+  /// unrolls it completely once the tile is vectorized, so that LLVM sees
+  /// the loads its iterations share (a window's neighbouring taps).
+  llvm::SmallVector<int64_t> unroll;
 
   mlir::DictionaryAttr toAttr(mlir::MLIRContext *context) const;
   static mlir::FailureOr<ConvSchedule> fromAttr(mlir::DictionaryAttr attr,

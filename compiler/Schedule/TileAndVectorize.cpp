@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -39,6 +40,8 @@ static SmallVector<OpFoldResult> asIndexAttrs(Builder &b,
 /// peeling duplicates them; removed when the core is vectorized.
 static constexpr llvm::StringLiteral kTiledCoreAttr = "convjit.tiled_core";
 static constexpr llvm::StringLiteral kTiledInitAttr = "convjit.tiled_init";
+/// Marks a reduction loop the schedule unrolls once the tile is vectorized.
+static constexpr llvm::StringLiteral kUnrollAttr = "convjit.unroll";
 
 /// Tiles `core`'s parallel loops, fusing the op that initializes the output
 /// (fill or bias broadcast) into the tile so the accumulator starts in
@@ -124,6 +127,10 @@ static LogicalResult tileReductionLoops(RewriterBase &rewriter,
       return tiled->emitError("tiling the reduction loops failed");
     rewriter.replaceOp(tiled, reduced->replacements);
     reduced->tiledOps.back()->setAttr(kTiledCoreAttr, rewriter.getUnitAttr());
+    // One loop per reduction dimension, in order.
+    for (auto [dim, loop] : llvm::zip(reductionDims, reduced->loops))
+      if (!schedule.unroll.empty() && schedule.unroll[dim] != 0)
+        loop->setAttr(kUnrollAttr, rewriter.getUnitAttr());
   }
   return success();
 }
@@ -403,6 +410,20 @@ static void eliminateOverwrittenInitializers(Operation *scope) {
   (void)applyPatternsGreedily(scope, std::move(patterns));
 }
 
+/// Unrolls the reduction loops the schedule marked (after hoisting, so the
+/// accumulators are loop-carried vectors and the body is loads and FMAs).
+static void unrollMarkedLoops(Operation *scope) {
+  SmallVector<scf::ForOp> marked;
+  scope->walk([&](scf::ForOp loop) {
+    if (loop->hasAttr(kUnrollAttr))
+      marked.push_back(loop);
+  });
+  for (scf::ForOp loop : marked) {
+    loop->removeAttr(kUnrollAttr);
+    (void)loopUnrollFull(loop);
+  }
+}
+
 namespace {
 struct TileAndVectorizePass
     : public convjit::impl::ConvjitTileAndVectorizeBase<TileAndVectorizePass> {
@@ -447,6 +468,7 @@ struct TileAndVectorizePass
       // Only after the hoisting: before it, the accumulator's initial read
       // still goes through the initializer's write.
       eliminateOverwrittenInitializers(scope);
+      unrollMarkedLoops(scope);
       scope->walk([](Operation *op) {
         op->removeAttr(kTiledCoreAttr);
         op->removeAttr(kTiledInitAttr);

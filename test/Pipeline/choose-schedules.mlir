@@ -52,7 +52,9 @@ func.func @dense_large_weights(%x: tensor<1x8x8x64xf32>, %w: tensor<32x64x3x3xf3
 // -----
 
 // Depthwise: the unit channel dims go, the weight becomes [K..., C], and
-// the schedule vectorizes 16 channels (2 ymm). It runs at memory speed, so
+// the schedule vectorizes 8 channels (1 ymm) for 6 outputs and unrolls the
+// window's inner loop (the 3 taps of a row then share their input loads:
+// 6 accumulators + 8 inputs + 1 weight fit 16 registers). It runs at memory speed, so
 // the outputs split into an interior that reads the unpadded input and
 // border bands that pad their own small inputs: no padded copy of the whole
 // input. Pad [0, 0] to [1, 1]: the last output row and column need padding.
@@ -65,7 +67,7 @@ func.func @dense_large_weights(%x: tensor<1x8x8x64xf32>, %w: tensor<32x64x3x3xf3
 // The interior: outputs [0, 7) x [0, 7) from input [0, 15) x [0, 15).
 // CHECK: %[[INNER:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [1, 15, 15, 32] [1, 1, 1, 1]
 // CHECK: linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[INNER]], %[[DWPACK]] : tensor<1x15x15x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x7x7x32xf32>)
-// CHECK-SAME: tile = array<i64: 1, 1, 6, 16, 0, 0>
+// CHECK-SAME: tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 7, 7, 32]
 // The bottom band (row 7, every column) and the right band (column 7 of rows 0-6).
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[DWPACK]] : tensor<1x3x17x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x1x8x32xf32>)
