@@ -168,9 +168,12 @@ Kernel::compile(const ConvSpec &spec, const CompileOptions &options) {
         "-bit vectors, which this CPU (" + host.cpu + ") lacks");
   if (options.threads < 1)
     return llvm::createStringError("threads: must be at least 1");
+  if (options.minParallelWork < 0)
+    return llvm::createStringError("minParallelWork: must not be negative");
   CodegenOptions codegen;
   codegen.target = *target;
   codegen.threads = options.threads;
+  codegen.minParallelWork = options.minParallelWork;
 
   std::shared_ptr<Kernel> kernel(new Kernel(spec));
   std::string key = KernelCache::keyFor(spec, codegen);

@@ -5,7 +5,8 @@
 #   tools/dev.sh demo    build, then run the demo on the embedded default spec set
 #   tools/dev.sh test    build, then run the lit suite and the unit tests
 #   tools/dev.sh build   install packages, configure and build only
-#   tools/dev.sh bench   build, then run the benchmark suite against oneDNN
+#   tools/dev.sh bench [args]  build, then run convjit-bench (default: the
+#                        anchor shapes against oneDNN and PyTorch)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,6 +58,13 @@ case "${1:-}" in
   demo) build && "$build/bin/convjit" demo ;;
   test) run_tests ;;
   build) build ;;
-  bench) build && "$build/bin/convjit-bench" "${@:2}" ;;
+  bench)
+    install_packages "${test_packages[@]}"  # torch, the second peer
+    build
+    if [ $# -gt 1 ]; then
+      "$build/bin/convjit-bench" "${@:2}"
+    else
+      "$build/bin/convjit-bench" "$root/bench/shapes/anchor-shapes.txt"
+    fi ;;
   *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -40,7 +40,8 @@ llvm::StringRef convjit::stageName(Stage stage) {
 }
 
 std::string CodegenOptions::str() const {
-  return target.str() + " threads=" + std::to_string(threads);
+  return target.str() + " threads=" + std::to_string(threads) +
+         " min-parallel-work=" + std::to_string(minParallelWork);
 }
 
 static llvm::Expected<OwningOpRef<ModuleOp>>

@@ -37,6 +37,8 @@ struct CodegenOptions {
   /// Threads a kernel runs on: with more than 1, its parallel tile loops
   /// (and the loops of the other ops) become OpenMP work-sharing loops.
   unsigned threads = 1;
+  /// Ops with fewer iterations than this run on one thread.
+  int64_t minParallelWork = int64_t(1) << 18;
   /// Everything here that changes the generated code, for cache keys.
   std::string str() const;
 };

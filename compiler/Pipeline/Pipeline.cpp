@@ -60,7 +60,10 @@ std::string convjit::stagePipeline(Stage stage,
                          options.target.name)
         .str();
   case Stage::Tiled:
-    return "func.func(convjit-tile-and-vectorize),canonicalize,cse";
+    return llvm::formatv("func.func(convjit-tile-and-vectorize{{"
+                         "min-parallel-work={0}}),canonicalize,cse",
+                         options.minParallelWork)
+        .str();
   case Stage::LLVM:
     // Temporaries (padded inputs, layout changes) live in the workspace the
     // runtime allocates once (convjit-workspace), or on the heap inside

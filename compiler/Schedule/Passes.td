@@ -48,8 +48,19 @@ def ConvjitTileAndVectorize
     `convjit-choose-schedules` chose it or a test pinned it; ops without
     one stay untouched and become plain loops. The schedule applied is
     recorded on the outermost loop of the tile nest, so the printed IR
-    shows it.
+    shows it. `unroll` (optional) marks reduction loops to unroll once the
+    tile is vectorized.
+
+    The two outermost tile loops that run more than once are marked
+    `convjit.parallel` (multithreaded kernels divide the work there), for
+    ops of at least `min-parallel-work` iterations.
   }];
+  let options = [
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"262144",
+           "Ops with fewer iterations (multiply-adds, elements) run on one "
+           "thread: a fork and join of the team costs more than they save">,
+  ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect", "mlir::vector::VectorDialect",

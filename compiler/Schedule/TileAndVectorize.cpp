@@ -51,7 +51,17 @@ static constexpr llvm::StringLiteral kUnrollAttr = "convjit.unroll";
 /// recorded on (the outermost that runs more than once), or null.
 static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
                                                 linalg::LinalgOp core,
-                                                const ConvSchedule &schedule) {
+                                                const ConvSchedule &schedule,
+                                                int64_t minParallelWork) {
+  // Iterations of the whole op (multiply-adds of a conv core, elements of
+  // a copy): below the threshold a fork and join of the thread team costs
+  // more than sharing the work saves (the border bands of a depthwise
+  // layer).
+  int64_t work = 1;
+  for (int64_t range : core.getStaticLoopRanges())
+    work = ShapedType::isDynamic(range)
+               ? minParallelWork
+               : std::min(work * range, minParallelWork);
   scf::SCFTilingOptions parallelOptions;
   parallelOptions.setTileSizes(asIndexAttrs(rewriter, schedule.tile));
   parallelOptions.setInterchange(schedule.interchange);
@@ -94,7 +104,7 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
     if (!trips || trips->ugt(1)) {
       if (!recordLoop)
         recordLoop = forOp;
-      if (parallelMarked++ < kParallelLoops)
+      if (work >= minParallelWork && parallelMarked++ < kParallelLoops)
         forOp->setAttr(kParallelLoopAttrName, rewriter.getUnitAttr());
     }
     scf::ForOp partial;
@@ -442,7 +452,8 @@ struct TileAndVectorizePass
       if (failed(given))
         return signalPassFailure();
       ConvSchedule schedule = *given;
-      auto recordLoop = tileParallelLoops(rewriter, core, schedule);
+      auto recordLoop =
+          tileParallelLoops(rewriter, core, schedule, minParallelWork);
       if (failed(recordLoop))
         return signalPassFailure();
       // The loop nest records what was applied, for --emit=tiled and tests.

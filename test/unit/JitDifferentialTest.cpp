@@ -178,6 +178,8 @@ void checkAgainstReference(const std::string &text, unsigned threads) {
   ASSERT_TRUE(static_cast<bool>(spec)) << llvm::toString(spec.takeError());
   CompileOptions options;
   options.threads = threads;
+  // The sweep's layers are small: make every op of them multithreaded.
+  options.minParallelWork = 0;
   auto kernel = Kernel::compile(*spec, options);
   ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError());
 

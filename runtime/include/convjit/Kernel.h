@@ -73,6 +73,10 @@ struct CompileOptions {
   std::string target = "host";
   /// Worker threads a run() uses (1 = the calling thread only).
   unsigned threads = 1;
+  /// With threads > 1, the ops of a layer (the convolution, its border
+  /// regions, layout changes) that do fewer iterations than this run on one
+  /// thread: for them the fork and join cost more than sharing saves.
+  int64_t minParallelWork = int64_t(1) << 18;
   /// Use the on-disk kernel cache ($CONVJIT_CACHE_DIR, else
   /// $XDG_CACHE_HOME/convjit or ~/.cache/convjit): a layer compiled by an
   /// earlier process loads in about a millisecond.
