@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <thread>
 
 using namespace convjit;
 
@@ -148,6 +149,55 @@ TEST(Kernel, CompileErrorsNameTheProblem) {
   ASSERT_FALSE(static_cast<bool>(badTarget));
   EXPECT_NE(errorText(badTarget.takeError()).find("unknown target 'sparc'"),
             std::string::npos);
+}
+
+TEST(Kernel, ThreadsCompileAndRunConcurrently) {
+  // Different layers (the MLIR half of each compilation shares one session,
+  // the LLVM half runs in parallel), none compiled elsewhere in the tests,
+  // with the caches off so every thread really compiles.
+  const std::vector<std::string> texts = {
+      "conv ic=3 oc=24 in=13x11 k=3 stride=2 pad=1 layout=nhwc",
+      "conv ic=16 oc=16 in=9x9 k=3 pad=1 groups=16 bias",
+      "conv_transpose ic=8 oc=4 in=5x6 k=4 stride=2 pad=1",
+      "max_pool ic=8 in=10x10 k=3 stride=2 pad=1 layout=nhwc",
+  };
+  CompileOptions options;
+  options.persistentCache = false;
+  options.memoryCache = false;
+  std::vector<std::string> failures(texts.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < texts.size(); ++i)
+    threads.emplace_back([&, i] {
+      auto kernel = Kernel::compile(texts[i], options);
+      if (!kernel) {
+        failures[i] = llvm::toString(kernel.takeError());
+        return;
+      }
+      const ConvSpec &spec = (*kernel)->spec();
+      LayerTensors t = randomLayerTensors(spec, 11 + i);
+      std::vector<float> expected(count(spec.outputShape()));
+      if (llvm::Error error =
+              runReference(spec, t.referenceArgs(expected.data())))
+        failures[i] = llvm::toString(std::move(error));
+      // Two concurrent runs of the same kernel: one gets the kernel's
+      // workspace, the other its own.
+      std::vector<float> a(expected.size(), NAN), b(expected.size(), NAN);
+      std::string errorA, errorB;
+      std::thread other([&] {
+        errorA = errorText((*kernel)->run(t.kernelArgs(spec, a.data())));
+      });
+      errorB = errorText((*kernel)->run(t.kernelArgs(spec, b.data())));
+      other.join();
+      if (!errorA.empty() || !errorB.empty())
+        failures[i] = errorA + errorB;
+      else if (!compareOutputs(spec, a, expected).pass ||
+               !compareOutputs(spec, b, expected).pass)
+        failures[i] = "wrong output";
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (size_t i = 0; i < texts.size(); ++i)
+    EXPECT_EQ(failures[i], "") << texts[i];
 }
 
 } // namespace
