@@ -57,11 +57,14 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   // a copy): below the threshold a fork and join of the thread team costs
   // more than sharing the work saves (the border bands of a depthwise
   // layer).
+  // Counted up to the threshold only, so the product cannot overflow.
   int64_t work = 1;
-  for (int64_t range : core.getStaticLoopRanges())
-    work = ShapedType::isDynamic(range)
-               ? minParallelWork
-               : std::min(work * range, minParallelWork);
+  for (int64_t range : core.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(range) || work >= minParallelWork)
+      work = minParallelWork;
+    else if (range > 0)
+      work = range > minParallelWork / work ? minParallelWork : work * range;
+  }
   scf::SCFTilingOptions parallelOptions;
   parallelOptions.setTileSizes(asIndexAttrs(rewriter, schedule.tile));
   parallelOptions.setInterchange(schedule.interchange);
