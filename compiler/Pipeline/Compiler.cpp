@@ -57,15 +57,14 @@ buildModuleAt(MLIRContext &context, const ConvSpec &spec, Stage stage,
   return module;
 }
 
+/// The LLVM-dialect module as LLVM IR. The last step that reads MLIR: the
+/// caller may release the compiler session after it.
 static llvm::Expected<std::unique_ptr<llvm::Module>>
-translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
-                  const TargetInfo &target) {
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext) {
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "convjit_kernel");
   if (!llvmModule)
     return llvm::createStringError("translation to LLVM IR failed");
-  if (llvm::Error error = optimizeModule(*llvmModule, target))
-    return std::move(error);
   return llvmModule;
 }
 
@@ -87,11 +86,13 @@ llvm::Expected<std::string> convjit::emitStage(const ConvSpec &spec,
       (*module)->print(os);
       return text;
     }
-    auto translated = translateToLLVMIR(**module, llvmContext, target);
+    auto translated = translateToLLVMIR(**module, llvmContext);
     if (!translated)
       return translated.takeError();
     llvmModule = std::move(*translated);
   }
+  if (llvm::Error error = optimizeModule(*llvmModule, target))
+    return std::move(error);
   if (stage == Stage::LLVMIR) {
     llvmModule->print(os, nullptr);
     return text;
@@ -123,14 +124,13 @@ convjit::compileToObject(const ConvSpec &spec, const CodegenOptions &options) {
     if (auto workspace =
             moduleOp->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName))
       compiled.signature.workspaceBytes = workspace.getInt();
-    // Translation still reads the MLIR module; optimization and code
-    // generation below do not, so other compilations may proceed.
-    std::unique_ptr<llvm::Module> translated = translateModuleToLLVMIR(
-        module->get(), llvmContext, "convjit_kernel");
+    auto translated = translateToLLVMIR(**module, llvmContext);
     if (!translated)
-      return llvm::createStringError("translation to LLVM IR failed");
-    llvmModule = std::move(translated);
+      return translated.takeError();
+    llvmModule = std::move(*translated);
   }
+  // Optimization and code generation need no MLIR: other compilations may
+  // use the session meanwhile.
   if (llvm::Error error = optimizeModule(*llvmModule, target))
     return std::move(error);
   for (const llvm::Function &function : *llvmModule)
