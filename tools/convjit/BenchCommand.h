@@ -1,4 +1,4 @@
-//===- BenchCommand.h - convjit bench: hands over to convjit-bench -*- C++ -*-===//
+//===- BenchCommand.h - convjit bench runs convjit-bench --------*- C++ -*-===//
 //
 // The benchmark links oneDNN, which only bench/ may; `convjit bench` therefore
 // runs the convjit-bench binary installed next to convjit with the rest of
@@ -8,8 +8,6 @@
 //===----------------------------------------------------------------------===//
 #ifndef CONVJIT_TOOLS_CONVJIT_BENCHCOMMAND_H
 #define CONVJIT_TOOLS_CONVJIT_BENCHCOMMAND_H
-
-#include "llvm/ADT/ArrayRef.h"
 
 namespace convjit::cli {
 
