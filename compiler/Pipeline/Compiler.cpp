@@ -57,57 +57,14 @@ buildModuleAt(MLIRContext &context, const ConvSpec &spec, Stage stage,
   return module;
 }
 
-/// The LLVM-dialect module as LLVM IR. The last step that reads MLIR: the
-/// caller may release the compiler session after it.
+/// The layer as optimized LLVM IR in `llvmContext`, and what its kernel
+/// needs from the runtime. The MLIR half holds the compiler session;
+/// optimization needs no MLIR, so other compilations may use the session
+/// meanwhile.
 static llvm::Expected<std::unique_ptr<llvm::Module>>
-translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext) {
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext, "convjit_kernel");
-  if (!llvmModule)
-    return llvm::createStringError("translation to LLVM IR failed");
-  return llvmModule;
-}
-
-llvm::Expected<std::string> convjit::emitStage(const ConvSpec &spec,
-                                               Stage stage,
-                                               const CodegenOptions &options) {
-  const TargetInfo &target = options.target;
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule;
-  {
-    CompilerSession &session = CompilerSession::get();
-    auto lock = session.lock();
-    auto module = buildModuleAt(session.context(), spec, stage, options);
-    if (!module)
-      return module.takeError();
-    if (stage <= Stage::LLVM) {
-      (*module)->print(os);
-      return text;
-    }
-    auto translated = translateToLLVMIR(**module, llvmContext);
-    if (!translated)
-      return translated.takeError();
-    llvmModule = std::move(*translated);
-  }
-  if (llvm::Error error = optimizeModule(*llvmModule, target))
-    return std::move(error);
-  if (stage == Stage::LLVMIR) {
-    llvmModule->print(os, nullptr);
-    return text;
-  }
-  auto assembly = emitCode(*llvmModule, target, CodeGenFile::Assembly);
-  if (!assembly)
-    return assembly.takeError();
-  return (*assembly)->getBuffer().str();
-}
-
-llvm::Expected<CompiledObject>
-convjit::compileToObject(const ConvSpec &spec, const CodegenOptions &options) {
-  const TargetInfo &target = options.target;
-  CompiledObject compiled;
-  llvm::LLVMContext llvmContext;
+buildOptimizedLLVMIR(const ConvSpec &spec, const CodegenOptions &options,
+                     llvm::LLVMContext &llvmContext,
+                     KernelSignature &signature) {
   std::unique_ptr<llvm::Module> llvmModule;
   {
     CompilerSession &session = CompilerSession::get();
@@ -118,25 +75,65 @@ convjit::compileToObject(const ConvSpec &spec, const CodegenOptions &options) {
     Operation *moduleOp = module->get().getOperation();
     if (auto packed =
             moduleOp->getAttrOfType<IntegerAttr>(kPackedElementsAttrName)) {
-      compiled.signature.hasPack = true;
-      compiled.signature.packedElements = packed.getInt();
+      signature.hasPack = true;
+      signature.packedElements = packed.getInt();
     }
     if (auto workspace =
             moduleOp->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName))
-      compiled.signature.workspaceBytes = workspace.getInt();
-    auto translated = translateToLLVMIR(**module, llvmContext);
-    if (!translated)
-      return translated.takeError();
-    llvmModule = std::move(*translated);
+      signature.workspaceBytes = workspace.getInt();
+    llvmModule =
+        translateModuleToLLVMIR(module->get(), llvmContext, "convjit_kernel");
+    if (!llvmModule)
+      return llvm::createStringError("translation to LLVM IR failed");
   }
-  // Optimization and code generation need no MLIR: other compilations may
-  // use the session meanwhile.
-  if (llvm::Error error = optimizeModule(*llvmModule, target))
+  if (llvm::Error error = optimizeModule(*llvmModule, options.target))
     return std::move(error);
   for (const llvm::Function &function : *llvmModule)
     if (function.isDeclaration() && function.getName().starts_with("__kmpc"))
-      compiled.signature.usesOpenMP = true;
-  auto object = emitCode(*llvmModule, target, CodeGenFile::Object);
+      signature.usesOpenMP = true;
+  return llvmModule;
+}
+
+llvm::Expected<std::string> convjit::emitStage(const ConvSpec &spec,
+                                               Stage stage,
+                                               const CodegenOptions &options) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (stage <= Stage::LLVM) {
+    CompilerSession &session = CompilerSession::get();
+    auto lock = session.lock();
+    auto module = buildModuleAt(session.context(), spec, stage, options);
+    if (!module)
+      return module.takeError();
+    (*module)->print(os);
+    return text;
+  }
+  llvm::LLVMContext llvmContext;
+  KernelSignature signature;
+  auto llvmModule =
+      buildOptimizedLLVMIR(spec, options, llvmContext, signature);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  if (stage == Stage::LLVMIR) {
+    (*llvmModule)->print(os, nullptr);
+    return text;
+  }
+  auto assembly =
+      emitCode(**llvmModule, options.target, CodeGenFile::Assembly);
+  if (!assembly)
+    return assembly.takeError();
+  return (*assembly)->getBuffer().str();
+}
+
+llvm::Expected<CompiledObject>
+convjit::compileToObject(const ConvSpec &spec, const CodegenOptions &options) {
+  CompiledObject compiled;
+  llvm::LLVMContext llvmContext;
+  auto llvmModule =
+      buildOptimizedLLVMIR(spec, options, llvmContext, compiled.signature);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  auto object = emitCode(**llvmModule, options.target, CodeGenFile::Object);
   if (!object)
     return object.takeError();
   compiled.object = std::move(*object);
