@@ -75,6 +75,9 @@ struct BenchRow {
   std::optional<double> compileColdMs, compileWarmMs;
   /// The "cold" compile found the code already cached (a repeated layer).
   bool coldCompileWasCached = false;
+  /// The schedule knobs `convjit tune` recorded for the layer and the kernel
+  /// was compiled with; "" = the cost model's schedules.
+  std::string tuning;
   OutputCheck check;
 
   std::string layoutName() const;
@@ -109,6 +112,8 @@ struct BenchRun {
   unsigned minRuns = 0;
   double settleMs = 0;
   std::string layouts; // "nhwc", "nchw" or "both"
+  /// convjit used the tuning database (else the cost model only).
+  bool tuned = true;
   std::string oneDnnVersion;
   std::string torchVersion; // or why torch is n/a
   PeakFlops peakStart, peakEnd;

@@ -53,6 +53,7 @@ void setUpConvjit(LayoutCase &c, const LayerBenchOptions &options) {
   // cache, which the warm compile then measures.
   compileOptions.persistentCache = false;
   compileOptions.memoryCache = false;
+  compileOptions.tuningDatabase = options.tuned;
   auto cold = Kernel::compile(c.spec, compileOptions);
   if (!cold) {
     std::string message = llvm::toString(cold.takeError());
@@ -71,6 +72,7 @@ void setUpConvjit(LayoutCase &c, const LayerBenchOptions &options) {
     return;
   }
   c.row.compileColdMs = (*cold)->stats().milliseconds;
+  c.row.tuning = (*cold)->stats().tuning;
   c.row.coldCompileWasCached =
       (*cold)->stats().source != CompileStats::Source::Compiled;
   compileOptions.memoryCache = true;

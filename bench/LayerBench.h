@@ -11,7 +11,7 @@
 #define CONVJIT_BENCH_LAYERBENCH_H
 
 #include "BenchResult.h"
-#include "Timing.h"
+#include "Tuning/Timing.h"
 
 #include "Spec/ConvSpec.h"
 
@@ -29,6 +29,8 @@ struct LayerBenchOptions {
   /// plain double-precision loop nest: ~0.5 GFLOP takes a few seconds).
   double referenceFlopLimit = 0.5e9;
   uint64_t seed = 1;
+  /// Compile with what `convjit tune` recorded (the tuning database).
+  bool tuned = true;
 };
 
 /// One row per layout in `layouts` (the spec's own layout is overridden).

@@ -235,6 +235,11 @@ void convjit::bench::printHeader(llvm::raw_ostream &os, const BenchRun &run) {
   os << "oneDNN " << run.oneDnnVersion
      << ": f32 forward_inference, direct; 'any' = blocked layouts of its "
         "choice, weights packed once\n";
+  os << "convjit schedules: "
+     << (run.tuned ? "tuned where `convjit tune` recorded a layer, else the "
+                     "cost model's"
+                   : "the cost model's (--tuned=false)")
+     << "\n";
   os << "timing: " << run.rounds
      << " interleaved rounds, each batch >= " << formatFixed(run.minTimeMs, 0)
      << " ms and >= " << run.minRuns
@@ -270,7 +275,7 @@ void convjit::bench::printReport(llvm::raw_ostream &os, const BenchRun &run) {
   std::vector<std::vector<std::string>> lines{
       {"layer", "kind", "GFLOP", "convjit GFLOPS", "oneDNN any", userColumn,
        "torch", "torch CL", "vs best oneDNN", "vs " + userColumn, "vs torch",
-       "compile ms", "check"}};
+       "compile ms", "schedule", "check"}};
   for (const BenchRow &row : run.rows) {
     std::string convjit = timeCell(row, row.convjit, peak, true);
     if (row.check.verdict == Verdict::Mismatch)
@@ -283,14 +288,16 @@ void convjit::bench::printReport(llvm::raw_ostream &os, const BenchRun &run) {
                      ratioCell(row.ratioVsBestOneDnn()),
                      ratioCell(row.ratioVsSameLayoutOneDnn()),
                      ratioCell(row.ratioVsBestTorch()), compileCell(row),
+                     row.tuning.empty() ? "model" : "tuned",
                      checkCell(row.check)});
   }
   printColumns(os, lines,
                {false, false, true, true, true, true, true, true, true, true,
-                true, true, false});
+                true, true, false, false});
   os << "\nGFLOPS (% of peak); '*' = rounds differ by > 10% (noisy); "
         "compile ms = cold/warm (warm = memory cache); vs = convjit speed / "
-        "peer speed\n";
+        "peer speed; schedule = the cost model's, or tuned (convjit tune; "
+        "the knobs are in --json)\n";
 
   RunSummary summary = summarize(run);
   printSummary(os, run, summary);

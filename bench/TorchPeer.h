@@ -12,7 +12,7 @@
 #define CONVJIT_BENCH_TORCHPEER_H
 
 #include "BenchResult.h"
-#include "Timing.h"
+#include "Tuning/Timing.h"
 
 #include "Spec/ConvSpec.h"
 

@@ -81,6 +81,10 @@ struct Flags {
       cl::desc("Idle time before each timed batch, so the previous system's "
                "spinning OpenMP workers sleep (default: 0 at 1 thread, 250 "
                "above)")};
+  cl::opt<bool> tuned{
+      "tuned", cl::init(true), cl::cat(category),
+      cl::desc("Compile convjit's kernels with the schedules `convjit tune` "
+               "recorded (--tuned=false: the cost model's only)")};
   cl::opt<std::string> csvPath{"csv", cl::cat(category),
                                cl::desc("Write every number as CSV"),
                                cl::value_desc("file")};
@@ -309,6 +313,7 @@ int main(int argc, char **argv) {
                  : flags.threads > 1 ? 250.0
                                      : 0.0;
   run.layouts = layoutChoiceName(flags.layout);
+  run.tuned = flags.tuned;
   run.oneDnnVersion = "not run (--vs)";
   run.torchVersion = "not run (--vs)";
   if (peers->oneDnn) {
@@ -328,6 +333,7 @@ int main(int argc, char **argv) {
   options.threads = flags.threads;
   options.vsOneDnn = peers->oneDnn;
   options.referenceFlopLimit = flags.referenceLimitGflop * 1e9;
+  options.tuned = flags.tuned;
   options.seed = flags.seed;
   llvm::SmallVector<Layout, 2> layouts = chosenLayouts(flags.layout);
   std::vector<size_t> layerOfRow;

@@ -8,6 +8,7 @@
 #include "Pipeline/Jit.h"
 #include "Pipeline/KernelAbi.h"
 #include "Pipeline/KernelCache.h"
+#include "Pipeline/TuningDatabase.h"
 #include "Spec/SpecParser.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -174,10 +175,24 @@ Kernel::compile(const ConvSpec &spec, const CompileOptions &options) {
   codegen.target = *target;
   codegen.threads = options.threads;
   codegen.minParallelWork = options.minParallelWork;
+  bool tunedFromDatabase = false;
+  if (!options.tuning.empty()) {
+    auto tuning = ScheduleTuning::parse(options.tuning);
+    if (!tuning)
+      return tuning.takeError();
+    codegen.tuning = *tuning;
+  } else if (options.tuningDatabase) {
+    if (std::optional<ScheduleTuning> tuned = lookupTuning(spec, codegen)) {
+      codegen.tuning = *tuned;
+      tunedFromDatabase = true;
+    }
+  }
 
   std::shared_ptr<Kernel> kernel(new Kernel(spec));
   std::string key = KernelCache::keyFor(spec, codegen);
   kernel->compileStats.source = CompileStats::Source::MemoryCache;
+  kernel->compileStats.tuning = codegen.tuning.str();
+  kernel->compileStats.tunedFromDatabase = tunedFromDatabase;
   if (options.memoryCache)
     kernel->impl->code = CodeCache::get().lookup(key);
   if (!kernel->impl->code) {

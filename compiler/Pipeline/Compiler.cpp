@@ -40,8 +40,11 @@ llvm::StringRef convjit::stageName(Stage stage) {
 }
 
 std::string CodegenOptions::str() const {
-  return target.str() + " threads=" + std::to_string(threads) +
-         " min-parallel-work=" + std::to_string(minParallelWork);
+  std::string text = target.str() + " threads=" + std::to_string(threads) +
+                     " min-parallel-work=" + std::to_string(minParallelWork);
+  if (!tuning.isModel())
+    text += " tuning=" + tuning.str();
+  return text;
 }
 
 static llvm::Expected<OwningOpRef<ModuleOp>>

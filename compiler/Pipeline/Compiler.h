@@ -9,6 +9,7 @@
 #ifndef CONVJIT_PIPELINE_COMPILER_H
 #define CONVJIT_PIPELINE_COMPILER_H
 
+#include "Schedule/ScheduleTuning.h"
 #include "Spec/ConvSpec.h"
 #include "Target/TargetInfo.h"
 
@@ -39,6 +40,8 @@ struct CodegenOptions {
   unsigned threads = 1;
   /// Ops with fewer iterations than this run on one thread.
   int64_t minParallelWork = int64_t(1) << 18;
+  /// Schedule knobs overriding the cost model (the autotuner's findings).
+  ScheduleTuning tuning;
   /// Everything here that changes the generated code, for cache keys.
   std::string str() const;
 };

@@ -54,10 +54,10 @@ std::string convjit::stagePipeline(Stage stage,
     // it wants the weights in is then prepared once, in convjit_pack.
     return llvm::formatv("convjit-kernel-abi,convert-conv-to-linalg,"
                          "canonicalize,cse,"
-                         "func.func(convjit-choose-schedules{{target={0}}),"
+                         "func.func(convjit-choose-schedules{{target={0}{1}}),"
                          "canonicalize,cse,"
                          "convjit-outline-packing,canonicalize,cse",
-                         options.target.name)
+                         options.target.name, options.tuning.passOptions())
         .str();
   case Stage::Tiled:
     return llvm::formatv("func.func(convjit-tile-and-vectorize{{"

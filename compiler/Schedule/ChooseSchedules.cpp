@@ -311,7 +311,8 @@ static Value depthwiseCore(RewriterBase &rewriter, linalg::GenericOp core,
 /// `op` has loops (n, o..., c, k...), input 0 read at (n, o*s + k*d..., c)
 /// from a tensor.pad; every region gets a copy of it, scheduled like it.
 static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
-                               const TargetInfo &target) {
+                               const TargetInfo &target,
+                               const ScheduleTuning &tuning) {
   auto pad = op.getDpsInputs()[0].getDefiningOp<tensor::PadOp>();
   if (!pad || !pad.getConstantPaddingValue() ||
       ShapedType::isDynamicShape(pad.getStaticLow()) ||
@@ -498,7 +499,7 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
       copy->setAttr(attr.getName(), attr.getValue());
     copy->setAttr(kScheduleAttrName,
                   chooseChannelwiseSchedule(copy.getStaticLoopRanges(), rank,
-                                            target)
+                                            target, tuning)
                       .toAttr(ctx));
     output = tensor::InsertSliceOp::create(
         rewriter, loc, copy.getResult(0), output,
@@ -515,7 +516,8 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
 /// loops (n, o..., c, k...) are already the depthwise form's), they take the
 /// same kind of schedule.
 static void schedulePooling(RewriterBase &rewriter, Operation *root,
-                            const TargetInfo &target) {
+                            const TargetInfo &target,
+                            const ScheduleTuning &tuning) {
   SmallVector<linalg::LinalgOp> pools;
   root->walk([&](linalg::LinalgOp op) {
     if (isa<linalg::PoolingNwcMaxOp, linalg::PoolingNwcSumOp,
@@ -532,9 +534,9 @@ static void schedulePooling(RewriterBase &rewriter, Operation *root,
     if (failed(generic))
       continue;
     (*generic)->setAttr(kScheduleAttrName,
-                        chooseChannelwiseSchedule(bounds, rank, target)
+                        chooseChannelwiseSchedule(bounds, rank, target, tuning)
                             .toAttr(rewriter.getContext()));
-    splitPaddedBorders(rewriter, *generic, target);
+    splitPaddedBorders(rewriter, *generic, target, tuning);
   }
 }
 
@@ -815,19 +817,51 @@ struct ChooseSchedulesPass
     : public convjit::impl::ConvjitChooseSchedulesBase<ChooseSchedulesPass> {
   using Base::Base;
 
+  FailureOr<ScheduleTuning> tuningFromOptions() {
+    ScheduleTuning tuning;
+    auto counts = {std::make_pair(&tuning.width, tileWidth.getValue()),
+                   std::make_pair(&tuning.vectors, tileVectors.getValue()),
+                   std::make_pair(&tuning.inputChannelStep,
+                                  inputChannelStep.getValue())};
+    for (auto [knob, value] : counts) {
+      if (value < 0) {
+        getOperation().emitError("tile-width, tile-vectors and ic-step must "
+                                 "not be negative");
+        return failure();
+      }
+      *knob = value;
+    }
+    auto toggle = [&](StringRef name, StringRef value,
+                      std::optional<bool> &knob) -> LogicalResult {
+      if (value == "on" || value == "off")
+        knob = value == "on";
+      else if (value != "auto")
+        return getOperation().emitError()
+               << name << " must be auto, on or off, not '" << value << "'";
+      return success();
+    };
+    if (failed(toggle("blocks-outer", blocksOuter, tuning.blocksOuter)) ||
+        failed(toggle("unroll-window", unrollWindow, tuning.unrollWindow)))
+      return failure();
+    return tuning;
+  }
+
   void runOnOperation() override {
     auto targetInfo = TargetInfo::byName(target);
     if (!targetInfo) {
       getOperation().emitError(llvm::toString(targetInfo.takeError()));
       return signalPassFailure();
     }
+    FailureOr<ScheduleTuning> tuning = tuningFromOptions();
+    if (failed(tuning))
+      return signalPassFailure();
     SmallVector<linalg::GenericOp> cores;
     getOperation().walk([&](linalg::GenericOp op) {
       if (op->hasAttr(kConvCoreAttr) && !op->hasAttr(kScheduleAttrName))
         cores.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    schedulePooling(rewriter, getOperation(), *targetInfo);
+    schedulePooling(rewriter, getOperation(), *targetInfo, *tuning);
     scheduleDataMovement(rewriter, getOperation(), *targetInfo);
     for (linalg::GenericOp core : cores) {
       auto loops = analyzeConvCore(core);
@@ -837,7 +871,7 @@ struct ChooseSchedulesPass
         core = mergeGroups(rewriter, core, *loops, m);
         loops = analyzeConvCore(core);
       }
-      CoreChoice choice = chooseCoreForm(core, *loops, *targetInfo);
+      CoreChoice choice = chooseCoreForm(core, *loops, *targetInfo, *tuning);
       Value scheduled;
       switch (choice.form) {
       case CoreForm::Dense:
@@ -857,7 +891,8 @@ struct ChooseSchedulesPass
       op->setAttr(kScheduleAttrName,
                   choice.schedule.toAttr(&getContext()));
       if (choice.form == CoreForm::Depthwise)
-        splitPaddedBorders(rewriter, cast<linalg::GenericOp>(op), *targetInfo);
+        splitPaddedBorders(rewriter, cast<linalg::GenericOp>(op), *targetInfo,
+                           *tuning);
     }
     fillOnlyBorders(rewriter, getOperation());
   }

@@ -129,10 +129,12 @@ struct RegisterTile {
 /// over the whole row wins (a width that does not divide the row leaves one
 /// narrower tile at its end, which the tiler peels off), among those with
 /// enough independent accumulators to cover the FMA latency (4 cycles x 2
-/// pipes on Zen 3-5).
+/// pipes on Zen 3-5). A tuning's width and vector count, where they fit,
+/// are the only candidates.
 static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
                                        const TargetInfo &target,
-                                       bool allowBlockTiles) {
+                                       bool allowBlockTiles,
+                                       const ScheduleTuning &tuning) {
   constexpr int64_t kLatencyHidingAccumulators = 8;
   int64_t lanes = target.f32Lanes();
   int64_t registers = target.vectorRegisters;
@@ -162,6 +164,12 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
     int64_t blocks = vectors == 3 ? 3 : 1;
     if (channels % (vectors * lanes) != 0 || (blocks > 1 && !allowBlockTiles))
       continue;
+    if (tuning.vectors && vectors != tuning.vectors)
+      continue;
+    if (tuning.width) {
+      consider(vectors, std::min(tuning.width, row), blocks);
+      continue;
+    }
     int64_t widthLimit =
         std::min((registers - vectors - 1) / vectors, row);
     if (widthLimit < 1)
@@ -171,6 +179,8 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
   }
   if (found)
     return best;
+  if (!tuning.isModel()) // the tuning does not fit these channels
+    return chooseRegisterTile(channels, row, target, allowBlockTiles, {});
   // Channels that no whole number of vectors divides: one tile of all of
   // them (a partial vector), as wide as the registers allow.
   int64_t vectors = (channels + lanes - 1) / lanes;
@@ -195,7 +205,8 @@ static SmallVector<int64_t> interchange(int64_t numLoops,
 
 CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
                                    const ConvCoreLoops &loops,
-                                   const TargetInfo &target) {
+                                   const TargetInfo &target,
+                                   const ScheduleTuning &tuning) {
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
   unsigned r = loops.rank;
   int64_t row = bounds[loops.outSpatial(r - 1)];
@@ -214,13 +225,14 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
   // A few input channels per reduction step: enough to unroll, few enough
   // that the loaded weight vectors leave the accumulators their registers.
   auto inputChannelStep = [&](int64_t channels) {
-    return largestDivisorAtMost(channels, 8);
+    return largestDivisorAtMost(
+        channels, tuning.inputChannelStep ? tuning.inputChannelStep : 8);
   };
 
   if (!loops.grouped) {
     int64_t oc = bounds[loops.outChannel()];
     RegisterTile tile =
-        chooseRegisterTile(oc, row, target, /*allowBlockTiles=*/true);
+        chooseRegisterTile(oc, row, target, /*allowBlockTiles=*/true, tuning);
     bool blocked = tile.channels < oc;
     choice.form = blocked ? CoreForm::DenseBlocked : CoreForm::Dense;
     choice.blockSize = blocked ? tile.channels : 0;
@@ -245,9 +257,11 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
     int64_t weightBytes = 4 * oc * bounds[loops.inChannel()];
     for (unsigned i = 0; i < r; ++i)
       weightBytes *= bounds[loops.kernel(i)];
-    s.interchange = weightBytes <= target.l1dBytes
-                        ? interchange(numLoops, {}, positions)
-                        : interchange(numLoops, {ocb}, positions);
+    bool blocksOuter = blocked && tuning.blocksOuter
+                           ? *tuning.blocksOuter
+                           : weightBytes > target.l1dBytes;
+    s.interchange = blocksOuter ? interchange(numLoops, {ocb}, positions)
+                                : interchange(numLoops, {}, positions);
     return choice;
   }
 
@@ -262,7 +276,8 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
     channelwise.push_back(groups);
     for (unsigned i = 0; i < r; ++i)
       channelwise.push_back(bounds[loops.kernel(i)]);
-    choice.schedule = chooseChannelwiseSchedule(channelwise, r, target);
+    choice.schedule =
+        chooseChannelwiseSchedule(channelwise, r, target, tuning);
     return choice;
   }
 
@@ -270,7 +285,7 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
   // register tile.
   choice.form = CoreForm::Grouped;
   RegisterTile tile =
-      chooseRegisterTile(ocg, row, target, /*allowBlockTiles=*/false);
+      chooseRegisterTile(ocg, row, target, /*allowBlockTiles=*/false, tuning);
   init(loops.numLoops());
   s.tile[1 + r - 1] = tile.width;
   s.tile[loops.group()] = 1;
@@ -286,7 +301,8 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
 
 ConvSchedule convjit::chooseChannelwiseSchedule(ArrayRef<int64_t> bounds,
                                                 unsigned rank,
-                                                const TargetInfo &target) {
+                                                const TargetInfo &target,
+                                                const ScheduleTuning &tuning) {
   ConvSchedule s;
   int64_t numLoops = bounds.size();
   int64_t channels = bounds[rank + 1];
@@ -302,9 +318,11 @@ ConvSchedule convjit::chooseChannelwiseSchedule(ArrayRef<int64_t> bounds,
   // the tile is one vector of channels wide (MobileNetV2 3x3 depthwise
   // layers: 10-20% faster on Zen 3).
   int64_t window = bounds[2 * rank + 1];
-  bool unrollWindow = window <= 8;
+  bool unrollWindow = tuning.unrollWindow.value_or(window <= 8);
   int64_t vectors = 1;
-  if (!unrollWindow)
+  if (tuning.vectors && channels % (tuning.vectors * lanes) == 0)
+    vectors = tuning.vectors;
+  else if (!unrollWindow)
     for (int64_t v : {2, 4, 1})
       if (channels % (v * lanes) == 0) {
         vectors = v;
@@ -321,7 +339,9 @@ ConvSchedule convjit::chooseChannelwiseSchedule(ArrayRef<int64_t> bounds,
           ? std::max<int64_t>(1, (target.vectorRegisters - window) / 2)
           : std::max<int64_t>(1, (target.vectorRegisters - 1) / vectors - 1);
   int64_t divisor = largestDivisorAtMost(row, widthLimit);
-  s.tile[rank] = 2 * divisor >= widthLimit ? divisor : std::min(widthLimit, row);
+  s.tile[rank] = tuning.width               ? std::min(tuning.width, row)
+                 : 2 * divisor >= widthLimit ? divisor
+                                             : std::min(widthLimit, row);
   for (unsigned i = 0; i < rank; ++i)
     s.reduce[rank + 2 + i] = 1;
   if (unrollWindow) {

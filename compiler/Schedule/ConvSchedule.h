@@ -12,6 +12,7 @@
 #define CONVJIT_SCHEDULE_CONVSCHEDULE_H
 
 #include "Lowering/LoweringAttrs.h"
+#include "Schedule/ScheduleTuning.h"
 #include "Target/TargetInfo.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -80,15 +81,18 @@ struct CoreChoice {
   ConvSchedule schedule;
 };
 
-/// The form and schedule the cost model picks for `op` on `target`.
+/// The form and schedule the cost model picks for `op` on `target`, with
+/// the knobs `tuning` sets overriding it where they fit.
 CoreChoice chooseCoreForm(mlir::linalg::LinalgOp op, const ConvCoreLoops &loops,
-                          const TargetInfo &target);
+                          const TargetInfo &target,
+                          const ScheduleTuning &tuning = {});
 
 /// The schedule of a channel-wise window op with loops (n, o..., c, k...):
 /// a depthwise core or a pooling window. Vectors along the channels, a few
 /// output positions per register tile, one window tap per step.
 ConvSchedule chooseChannelwiseSchedule(llvm::ArrayRef<int64_t> bounds,
-                                       unsigned rank, const TargetInfo &target);
+                                       unsigned rank, const TargetInfo &target,
+                                       const ScheduleTuning &tuning = {});
 
 } // namespace convjit
 

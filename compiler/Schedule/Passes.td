@@ -23,10 +23,27 @@ def ConvjitChooseSchedules
     - pooling windows are generalized and scheduled like depthwise cores;
     - transposes (layout changes) and elementwise epilogues get vectorized
       tiles: L x L register transposes, or 4 vectors along the innermost dim.
+
+    The knob options (`tile-width`, `tile-vectors`, `ic-step`,
+    `blocks-outer`, `unroll-window`) override the cost model's choices for
+    every core and window op they fit; `convjit tune` varies them
+    (ScheduleTuning.h).
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"host\"",
            "Target whose registers and caches size the tiles: host, avx2 or avx512">,
+    // Overrides of the cost model's choices (ScheduleTuning.h): what the
+    // autotuner varies. 0 / "auto" keeps the model's choice.
+    Option<"tileWidth", "tile-width", "int64_t", /*default=*/"0",
+           "Output positions per register tile">,
+    Option<"tileVectors", "tile-vectors", "int64_t", /*default=*/"0",
+           "Vectors of output channels per register tile">,
+    Option<"inputChannelStep", "ic-step", "int64_t", /*default=*/"0",
+           "Input channels per reduction step (at most)">,
+    Option<"blocksOuter", "blocks-outer", "std::string", /*default=*/"\"auto\"",
+           "Channel blocks of a dense core outermost: auto, on or off">,
+    Option<"unrollWindow", "unroll-window", "std::string", /*default=*/"\"auto\"",
+           "Unroll a channel-wise window's innermost loop: auto, on or off">,
   ];
   let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect"];
 }

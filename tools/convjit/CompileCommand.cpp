@@ -1,13 +1,16 @@
 //===- CompileCommand.cpp - convjit compile: the kernel at any stage ------===//
 //
 //   convjit compile <spec> [--emit=conv|linalg|tiled|llvm|llvmir|asm]
-//                   [--target host|avx2|avx512] [-o file] [--force]
+//                   [--target host|avx2|avx512] [--tuning knobs|model]
+//                   [-o file] [--force]
 //
 // Prints one layer's kernel as it stands after a stage of the pipeline
 // (Pipeline/Compiler.h): the conv dialect, linalg, the tiled and vectorized
 // IR, the LLVM dialect, optimized LLVM IR, or assembly. A named --target
 // generates code for that CPU whatever the host is, so the output can be
-// read (and tested) on any machine.
+// read (and tested) on any machine. The schedules are the ones a compile
+// of the layer would use: what `convjit tune` recorded for it, else the
+// cost model's; --tuning names knobs instead (ScheduleTuning.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +18,7 @@
 #include "Subcommand.h"
 
 #include "Pipeline/Compiler.h"
+#include "Pipeline/TuningDatabase.h"
 #include "Target/TargetInfo.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -44,6 +48,11 @@ static cl::opt<std::string>
 static cl::opt<unsigned> threads(
     "threads", cl::sub(compileCommand), cl::cat(convjitOptions()), cl::init(1),
     cl::desc("Threads the kernel runs on (more than 1: OpenMP loops)"));
+static cl::opt<std::string> tuningText(
+    "tuning", cl::sub(compileCommand), cl::cat(convjitOptions()),
+    cl::value_desc("knobs|model"),
+    cl::desc("Schedule knobs, e.g. tile-width=6,tile-vectors=2 ('model': the "
+             "cost model's schedules; default: what `convjit tune` recorded)"));
 static cl::opt<std::string> outputPath("o", cl::sub(compileCommand),
                                        cl::cat(convjitOptions()),
                                        cl::value_desc("file"),
@@ -75,6 +84,16 @@ int runCompile() {
   CodegenOptions codegen;
   codegen.target = *target;
   codegen.threads = threads;
+  if (!tuningText.empty()) {
+    llvm::Expected<ScheduleTuning> tuning = ScheduleTuning::parse(tuningText);
+    if (!tuning)
+      return reportError(llvm::createStringError(
+          "--tuning: " + llvm::toString(tuning.takeError())));
+    codegen.tuning = *tuning;
+  } else if (std::optional<ScheduleTuning> tuned =
+                 lookupTuning(*spec, codegen)) {
+    codegen.tuning = *tuned;
+  }
   llvm::Expected<std::string> text = emitStage(*spec, *stage, codegen);
   if (!text)
     return reportError(text.takeError());

@@ -84,6 +84,12 @@ struct CompileOptions {
   /// Reuse code this process already compiled for an equal layer. Off only
   /// to measure the other paths.
   bool memoryCache = true;
+  /// Schedule knobs overriding the cost model, in ScheduleTuning's text form
+  /// ("tile-width=6,tile-vectors=2"; "model": none). Empty: what `convjit
+  /// tune` recorded for this layer in the tuning database (tuning.json in
+  /// the kernel cache directory), if anything and `tuningDatabase` is on.
+  std::string tuning;
+  bool tuningDatabase = true;
 };
 
 /// What compile() did, for reports and benchmarks.
@@ -92,6 +98,10 @@ struct CompileStats {
   double milliseconds = 0;
   enum class Source { Compiled, MemoryCache, DiskCache } source =
       Source::Compiled;
+  /// The schedule knobs the code was generated with ("" = the cost model's
+  /// schedules), and whether they came from the tuning database.
+  std::string tuning;
+  bool tunedFromDatabase = false;
 };
 
 class Kernel {

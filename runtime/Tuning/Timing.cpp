@@ -6,9 +6,9 @@
 #include <chrono>
 #include <thread>
 
-using namespace convjit::bench;
+using namespace convjit;
 
-double convjit::bench::median(std::vector<double> values) {
+double convjit::median(std::vector<double> values) {
   if (values.empty())
     return 0;
   size_t middle = values.size() / 2;
@@ -51,7 +51,7 @@ llvm::Expected<std::vector<double>> runBatch(const Contestant &contestant,
 } // namespace
 
 std::vector<Measurement>
-convjit::bench::timeInterleaved(llvm::ArrayRef<Contestant> contestants,
+convjit::timeInterleaved(llvm::ArrayRef<Contestant> contestants,
                                 const TimingOptions &options) {
   std::vector<Measurement> results(contestants.size());
   auto fail = [&](size_t index, llvm::Error error) {

@@ -2,15 +2,16 @@
 //
 // Shared machines drift: a neighbour's build, the clock, the memory system.
 // Comparing two systems is only fair when they are timed side by side, so the
-// contestants of one layer (convjit, the oneDNN variants) take turns: in each
+// contestants of one layer (convjit and the oneDNN variants in the bench,
+// schedule variants in the tuner) take turns: in each
 // round every contestant runs one batch, and a batch repeats its run until it
 // has taken at least `minTimeMs` and at least `minRuns` runs. A batch's
 // figure is its per-run median; a contestant's result is the median over the
 // rounds, with the spread of the rounds as a noise flag.
 //
 //===----------------------------------------------------------------------===//
-#ifndef CONVJIT_BENCH_TIMING_H
-#define CONVJIT_BENCH_TIMING_H
+#ifndef CONVJIT_TUNING_TIMING_H
+#define CONVJIT_TUNING_TIMING_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
@@ -19,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace convjit::bench {
+namespace convjit {
 
 struct TimingOptions {
   unsigned rounds = 5;
@@ -58,6 +59,6 @@ std::vector<Measurement> timeInterleaved(llvm::ArrayRef<Contestant> contestants,
 
 double median(std::vector<double> values);
 
-} // namespace convjit::bench
+} // namespace convjit
 
-#endif // CONVJIT_BENCH_TIMING_H
+#endif // CONVJIT_TUNING_TIMING_H

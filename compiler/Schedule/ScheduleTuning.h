@@ -1,0 +1,63 @@
+//===- ScheduleTuning.h - Knobs that override the cost model ----*- C++ -*-===//
+//
+// The cost model (ConvSchedule.cpp) picks every schedule from the target's
+// facts. A ScheduleTuning overrides it one knob at a time: what the
+// autotuner (`convjit tune`) varies and measures, and what a tuned layer is
+// then compiled with. A knob left unset keeps the model's choice; a knob
+// that does not fit a core (vectors of output channels that do not divide
+// its channels) leaves that core to the model as well, so every tuning
+// compiles, and one that changes nothing compiles to the model's code.
+//
+// Text form, for the command line and the tuning database: the set knobs,
+// comma-separated, named as the options of convjit-choose-schedules, e.g.
+// "tile-width=6,tile-vectors=2,ic-step=4,blocks-outer=off"; "" (or "model")
+// is the model's choice throughout.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CONVJIT_SCHEDULE_SCHEDULETUNING_H
+#define CONVJIT_SCHEDULE_SCHEDULETUNING_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace convjit {
+
+struct ScheduleTuning {
+  /// Output positions (along the innermost spatial dim) per register tile.
+  int64_t width = 0;
+  /// Vectors of output channels per register tile.
+  int64_t vectors = 0;
+  /// Input channels per reduction step (the largest divisor of the input
+  /// channels up to this).
+  int64_t inputChannelStep = 0;
+  /// Dense cores split into channel blocks: blocks outermost (each block's
+  /// weights stay in cache) or innermost (each input tile read once).
+  std::optional<bool> blocksOuter;
+  /// Channel-wise windows (depthwise, pooling): unroll the innermost window
+  /// loop so neighbouring taps share their loads.
+  std::optional<bool> unrollWindow;
+
+  bool isModel() const {
+    return !width && !vectors && !inputChannelStep && !blocksOuter &&
+           !unrollWindow;
+  }
+  /// The text form; "" for the model's choice.
+  std::string str() const;
+  /// Parses the text form; errors name the knob and what was expected.
+  static llvm::Expected<ScheduleTuning> parse(llvm::StringRef text);
+  /// The options of convjit-choose-schedules that apply it ("" or
+  /// " tile-width=6 ..."), to append inside its braces.
+  std::string passOptions() const;
+
+  bool operator==(const ScheduleTuning &other) const {
+    return str() == other.str();
+  }
+};
+
+} // namespace convjit
+
+#endif // CONVJIT_SCHEDULE_SCHEDULETUNING_H

@@ -1,0 +1,40 @@
+// The knobs of convjit-choose-schedules override the cost model's choices
+// (ScheduleTuning.h): what `convjit tune` varies. Knobs that do not fit a
+// core leave it to the model.
+// RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize --convjit-choose-schedules=target=avx2 --split-input-file | FileCheck %s --check-prefix=MODEL
+// RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx2 tile-width=6 tile-vectors=1 ic-step=4 blocks-outer=on unroll-window=off" --split-input-file | FileCheck %s --check-prefix=TUNED
+// RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx2 tile-vectors=3" --split-input-file | FileCheck %s --check-prefix=MODEL
+// RUN: not convjit-opt %s --convert-conv-to-linalg "--convjit-choose-schedules=blocks-outer=maybe" 2>&1 | FileCheck %s --check-prefix=BAD-TOGGLE
+// RUN: not convjit-opt %s --convert-conv-to-linalg "--convjit-choose-schedules=ic-step=-2" 2>&1 | FileCheck %s --check-prefix=BAD-COUNT
+
+// The model: 2 vectors (16 channels) x 4 positions, 8 input channels per
+// step, blocks innermost (the weights fit L1). Tuned: 1 vector x 6
+// positions, 4 input channels per step, blocks outermost.
+// MODEL-LABEL: func.func @dense
+// MODEL: convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 4, 1, 16, 0, 0, 0>}
+// TUNED-LABEL: func.func @dense
+// TUNED: outs(%{{.*}} : tensor<1x8x8x4x8xf32>) attrs = {convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 4>, tile = array<i64: 1, 1, 6, 1, 8, 0, 0, 0>}
+func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor<32xf32>) -> tensor<1x8x8x32xf32> {
+  %y = conv.conv %x, %w bias(%b) stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 1 layout nhwc
+       : (tensor<1x8x8x16xf32>, tensor<32x16x3x3xf32>, tensor<32xf32>) -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// Depthwise: the interior and the border bands all take the knobs. The
+// model unrolls the 3-tap window over 1 vector x 6 positions; tuned, the
+// window loop stays rolled and the width is 6 (tile-vectors=1 as well).
+// MODEL-LABEL: func.func @depthwise
+// MODEL: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
+// TUNED-LABEL: func.func @depthwise
+// TUNED: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+// TUNED: outs(%{{.*}} : tensor<1x1x16x32xf32>) attrs = {convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x16x16x32xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
+       : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x16x16x32xf32>
+  return %y : tensor<1x16x16x32xf32>
+}
+
+// BAD-TOGGLE: error: blocks-outer must be auto, on or off, not 'maybe'
+// BAD-COUNT: error: tile-width, tile-vectors and ic-step must not be negative
