@@ -259,10 +259,18 @@ llvm::Expected<TuneResult> Search::run() {
   if (!times.front().ok)
     return llvm::createStringError("the model's schedule: " +
                                    times.front().error);
+  // A winner must beat the model both in the median round and in the
+  // fastest: on a shared machine a neighbour's burst can slow the model's
+  // rounds alone (at 2 threads, a 1.22x "win" that did not reproduce).
+  auto fastestRound = [](const Measurement &m) {
+    return *std::min_element(m.roundMs.begin(), m.roundMs.end());
+  };
+  double modelFastest = fastestRound(times.front());
   result.modelMs = result.bestMs = times.front().medianMs;
   for (size_t i = 1; i < times.size(); ++i)
     if (times[i].ok &&
         times[i].medianMs < result.modelMs * (1 - options.minGain) &&
+        fastestRound(times[i]) < modelFastest * (1 - options.minGain) &&
         times[i].medianMs < result.bestMs) {
       result.bestMs = times[i].medianMs;
       result.best = finalists[i - 1].tuning;

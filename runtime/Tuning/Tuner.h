@@ -17,7 +17,7 @@
 // one that computes a wrong result is reported, never chosen. The fastest
 // variants are then timed again side by side with the model's schedule
 // (Timing.h), and a variant wins only if it beats the model by more than
-// the noise margin there.
+// the noise margin there, in its median round and in its fastest.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CONVJIT_TUNING_TUNER_H
