@@ -10,6 +10,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <mutex>
+
 using namespace convjit;
 
 static constexpr llvm::StringLiteral kFormat = "convjit-tuning-1";
@@ -132,15 +134,53 @@ llvm::Error TuningDatabase::save(llvm::StringRef path) const {
   return llvm::Error::success();
 }
 
-std::optional<ScheduleTuning> convjit::lookupTuning(
-    const ConvSpec &spec, const CodegenOptions &options) {
-  auto database = TuningDatabase::load(TuningDatabase::defaultPath());
-  if (!database) {
-    llvm::consumeError(database.takeError());
+namespace {
+/// The default database as last read, kept while the file's size and time
+/// stay the same: every compile looks its layer up, and parsing the file
+/// each time would cost a warm (cached) compile more than the rest of it.
+class DatabaseSnapshot {
+public:
+  static DatabaseSnapshot &get() {
+    static DatabaseSnapshot snapshot;
+    return snapshot;
+  }
+
+  std::optional<ScheduleTuning> lookup(llvm::StringRef key) {
+    std::string path = TuningDatabase::defaultPath();
+    llvm::sys::fs::file_status status;
+    bool exists = !llvm::sys::fs::status(path, status) &&
+                  llvm::sys::fs::exists(status);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!exists)
+      return std::nullopt;
+    if (path != readPath || status.getSize() != readSize ||
+        status.getLastModificationTime() != readTime) {
+      auto database = TuningDatabase::load(path);
+      if (database) {
+        snapshot = std::move(*database);
+      } else {
+        llvm::consumeError(database.takeError());
+        snapshot = TuningDatabase();
+      }
+      readPath = path;
+      readSize = status.getSize();
+      readTime = status.getLastModificationTime();
+    }
+    if (const TuningRecord *record = snapshot.lookup(key))
+      return record->tuning;
     return std::nullopt;
   }
-  if (const TuningRecord *record =
-          database->lookup(TuningDatabase::keyFor(spec, options)))
-    return record->tuning;
-  return std::nullopt;
+
+private:
+  std::mutex mutex;
+  std::string readPath;
+  uint64_t readSize = 0;
+  llvm::sys::TimePoint<> readTime;
+  TuningDatabase snapshot;
+};
+} // namespace
+
+std::optional<ScheduleTuning> convjit::lookupTuning(
+    const ConvSpec &spec, const CodegenOptions &options) {
+  return DatabaseSnapshot::get().lookup(TuningDatabase::keyFor(spec, options));
 }
