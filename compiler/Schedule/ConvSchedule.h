@@ -4,8 +4,10 @@
 // and the order of the tiled loops. It is chosen from the target's facts
 // (vector width and register count make the register tile; cache sizes the
 // reduction blocking) by `chooseConvSchedule`, or given explicitly on the op
-// as a `convjit.schedule` dictionary (lit tests pin schedules that way; the
-// tuner proposes them that way).
+// as a `convjit.schedule` dictionary (lit tests pin schedules that way). The
+// tuner does not write dictionaries: it overrides the model's choices knob
+// by knob (ScheduleTuning.h), so the forms the model rewrites a core into
+// stay consistent.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CONVJIT_SCHEDULE_CONVSCHEDULE_H
