@@ -155,6 +155,8 @@ std::optional<Variant> Search::measure(const ScheduleTuning &tuning) {
 
 llvm::Expected<TuneResult> Search::run() {
   expected.assign(elementCount(spec.outputShape()), 0.0f);
+  // The reference interpreter is plain loops: seconds for a big layer.
+  report("computing the reference output");
   if (llvm::Error error =
           runReference(spec, tensors.referenceArgs(expected.data())))
     return std::move(error);
