@@ -288,6 +288,11 @@ llvm::Expected<TuneResult> convjit::tuneLayer(const ConvSpec &spec,
     return llvm::createStringError("threads: must be at least 1");
   if (options.budget < 1)
     return llvm::createStringError("budget: must be at least 1");
-  Search search(spec, options);
+  TuneOptions settled = options;
+  if (options.threads > 1) {
+    settled.searchTiming.settleMs = options.threadedSettleMs;
+    settled.finalTiming.settleMs = options.threadedSettleMs;
+  }
+  Search search(spec, settled);
   return search.run();
 }

@@ -53,6 +53,12 @@ struct TuneOptions {
   /// end.
   TimingOptions searchTiming{/*rounds=*/3, /*minTimeMs=*/15, /*minRuns=*/3};
   TimingOptions finalTiming{/*rounds=*/7, /*minTimeMs=*/40, /*minRuns=*/5};
+  /// With threads > 1, idle time before each timed batch, as convjit bench
+  /// waits (its --settle-ms): timed back to back, a 2-thread kernel ran 40%
+  /// slower on the development VM than after a pause (ResNeXt conv4: 66
+  /// against 113 GFLOPS), and a tuning must hold in the conditions the
+  /// bench measures.
+  double threadedSettleMs = 250;
   std::function<void(const TuneProgress &)> progress;
 };
 
