@@ -83,22 +83,14 @@ void setUpConvjit(LayoutCase &c, const LayerBenchOptions &options) {
     llvm::consumeError(warm.takeError());
 
   std::shared_ptr<Kernel> kernel = *cold;
-  if (c.spec.hasWeights()) {
-    TensorView bias;
-    if (c.spec.bias)
-      bias = TensorView(c.tensors.bias.data(), c.spec.biasShape());
-    if (llvm::Error error = kernel->prepare(
-            TensorView(c.tensors.weight.data(), c.spec.weightShape()), bias)) {
-      c.row.convjit = PeerTime::failure(
-          State::Failed, "prepare: " + llvm::toString(std::move(error)));
-      return;
-    }
+  if (llvm::Error error = c.tensors.prepareKernel(*kernel, c.spec)) {
+    c.row.convjit = PeerTime::failure(
+        State::Failed, "prepare: " + llvm::toString(std::move(error)));
+    return;
   }
   c.convjitOutput.assign(elementCount(c.spec.outputShape()), 0.0f);
-  c.convjitArgs = c.tensors.kernelArgs(c.spec, c.convjitOutput.data());
   // Packed weights are in the kernel now: time activations only.
-  c.convjitArgs.weight = {};
-  c.convjitArgs.bias = {};
+  c.convjitArgs = c.tensors.activationArgs(c.spec, c.convjitOutput.data());
   c.kernel = std::move(kernel);
 }
 

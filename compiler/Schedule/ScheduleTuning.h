@@ -52,10 +52,6 @@ struct ScheduleTuning {
   /// The options of convjit-choose-schedules that apply it ("" or
   /// " tile-width=6 ..."), to append inside its braces.
   std::string passOptions() const;
-
-  bool operator==(const ScheduleTuning &other) const {
-    return str() == other.str();
-  }
 };
 
 } // namespace convjit

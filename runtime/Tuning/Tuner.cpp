@@ -117,19 +117,11 @@ std::optional<Variant> Search::measure(const ScheduleTuning &tuning) {
   Variant variant;
   variant.tuning = tuning;
   variant.kernel = std::move(*kernel);
-  if (spec.hasWeights()) {
-    TensorView bias;
-    if (spec.bias)
-      bias = TensorView(tensors.bias.data(), spec.biasShape());
-    if (llvm::Error error = variant.kernel->prepare(
-            TensorView(tensors.weight.data(), spec.weightShape()), bias))
-      return reject("prepare: " + llvm::toString(std::move(error)));
-  }
+  if (llvm::Error error = tensors.prepareKernel(*variant.kernel, spec))
+    return reject("prepare: " + llvm::toString(std::move(error)));
   variant.output = std::make_unique<std::vector<float>>(
       elementCount(spec.outputShape()), 0.0f);
-  variant.args = tensors.kernelArgs(spec, variant.output->data());
-  variant.args.weight = {};
-  variant.args.bias = {};
+  variant.args = tensors.activationArgs(spec, variant.output->data());
   if (llvm::Error error = variant.kernel->run(variant.args))
     return reject("run: " + llvm::toString(std::move(error)));
   Accuracy accuracy = compareOutputs(spec, *variant.output, expected);
@@ -221,18 +213,18 @@ llvm::Expected<TuneResult> Search::run() {
     }
     return candidates;
   };
-  // Rough sizes of the later stages, for the progress estimate.
-  unsigned laterStages[] = {6 + 4, 4, 0};
-  unsigned stageIndex = 0;
-  for (auto stage : {std::function<std::vector<ScheduleTuning>()>(registerTiles),
-                     std::function<std::vector<ScheduleTuning>()>(reductionSteps),
-                     std::function<std::vector<ScheduleTuning>()>(loopOrders)}) {
-    auto candidates = distinct(stage());
+  // Each stage with a rough count of the variants after it, for the
+  // progress estimate.
+  struct Stage {
+    std::function<std::vector<ScheduleTuning>()> candidates;
+    unsigned later;
+  } stages[] = {{registerTiles, 6 + 4}, {reductionSteps, 4}, {loopOrders, 0}};
+  for (const Stage &stage : stages) {
+    auto candidates = distinct(stage.candidates());
     if (!candidates)
       return candidates.takeError();
     expectedTotal = std::min<unsigned>(
-        options.budget,
-        result.timed + candidates->size() + laterStages[stageIndex++]);
+        options.budget, result.timed + candidates->size() + stage.later);
     ScheduleTuning stageBest = current;
     for (const ScheduleTuning &candidate : *candidates) {
       if (result.timed >= options.budget)

@@ -50,6 +50,22 @@ KernelArgs LayerTensors::kernelArgs(const ConvSpec &spec,
   return args;
 }
 
+llvm::Error LayerTensors::prepareKernel(Kernel &kernel,
+                                       const ConvSpec &spec) const {
+  if (!spec.hasWeights())
+    return llvm::Error::success();
+  return kernel.prepare(viewOf(weight, spec.weightShape()),
+                        viewOf(bias, spec.biasShape()));
+}
+
+KernelArgs LayerTensors::activationArgs(const ConvSpec &spec,
+                                        float *output) const {
+  KernelArgs args = kernelArgs(spec, output);
+  args.weight = {};
+  args.bias = {};
+  return args;
+}
+
 namespace {
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, and the same sequence on
 /// every platform.

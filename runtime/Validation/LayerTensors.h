@@ -25,6 +25,12 @@ struct LayerTensors {
 
   ReferenceArgs referenceArgs(float *output) const;
   KernelArgs kernelArgs(const ConvSpec &spec, float *output) const;
+  /// Packs these weights and bias into `kernel` (Kernel::prepare); nothing
+  /// for an op without weights. Its runs then take activationArgs().
+  llvm::Error prepareKernel(Kernel &kernel, const ConvSpec &spec) const;
+  /// kernelArgs() without weight and bias, for a prepared kernel: what a
+  /// timed run reads.
+  KernelArgs activationArgs(const ConvSpec &spec, float *output) const;
 };
 
 /// Elements of a tensor of this shape; 0 for an empty (absent) shape.
