@@ -116,4 +116,23 @@ def ConvjitResultsInPlace
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def ConvjitLowerTransposes
+    : Pass<"convjit-lower-transposes", "mlir::func::FuncOp"> {
+  let summary = "Lower register transposes to the target's shuffle sequences";
+  let description = [{
+    A layout change (nchw <-> channels-last) moves its data through square
+    register transposes, one vector of f32 on a side. The generic lowering
+    (shuffle1d) makes one 64-element shuffle of an 8x8 transpose, which
+    LLVM splits into about 90 shuffles, blends and stack spills. On AVX2 an
+    8x8 transpose becomes the 24-instruction unpack/shuffle/permute sequence
+    (x86vector's AVX2 lowering). Other transposes (AVX-512's 16x16 ones,
+    not yet measured on such a machine) are left to convert-vector-to-llvm.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"host\"",
+           "The CPU the code is for: host, avx2 or avx512">,
+  ];
+  let dependentDialects = ["mlir::vector::VectorDialect", "mlir::LLVM::LLVMDialect"];
+}
+
 #endif // CONVJIT_PIPELINE_PASSES

@@ -83,6 +83,7 @@ std::string convjit::stagePipeline(Stage stage,
                "{0}"
                "func.func(convjit-scalarize-reads),"
                "convert-vector-to-scf{{full-unroll},"
+               "func.func(convjit-lower-transposes{{target={3}}),"
                "expand-strided-metadata,lower-affine,{1}convert-scf-to-cf,"
                "convert-vector-to-llvm{{vector-contract-lowering=outerproduct "
                "vector-transpose-lowering=shuffle1d},"
@@ -98,7 +99,7 @@ std::string convjit::stagePipeline(Stage stage,
                                         options.threads)
                               .str()
                         : std::string(),
-               threaded ? "convert-openmp-to-llvm," : "")
+               threaded ? "convert-openmp-to-llvm," : "", options.target.name)
         .str();
   case Stage::LLVMIR:
   case Stage::Asm:

@@ -567,6 +567,37 @@ static bool isWeightOnly(Value value) {
   }
 }
 
+/// The tile loops of a data-movement op, outermost first: by how far one
+/// step of the loop moves in the operand it moves furthest in. The
+/// innermost tile loop then advances every operand by a short stride. A
+/// layout transpose walked in its output's order instead steps through the
+/// input's channel planes innermost: a 112x112 plane apart each, 96 planes
+/// per output row map onto a few cache sets and pages (nchw -> nhwc of
+/// MobileNetV2's 112x112x96 input: 3 GB/s, against 14-18 GB/s walked this
+/// way).
+static SmallVector<int64_t> tileOrderByStride(linalg::LinalgOp op) {
+  int64_t numLoops = op.getNumLoops();
+  SmallVector<int64_t> furthest(numLoops, 0);
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<ShapedType>(operand.get().getType());
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    if (!type || !type.hasStaticShape())
+      continue;
+    int64_t stride = 1;
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      if (auto loop = dyn_cast<AffineDimExpr>(map.getResult(d)))
+        furthest[loop.getPosition()] =
+            std::max(furthest[loop.getPosition()], stride);
+      stride *= type.getDimSize(d);
+    }
+  }
+  SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(numLoops));
+  llvm::stable_sort(order, [&](int64_t a, int64_t b) {
+    return furthest[a] > furthest[b];
+  });
+  return order;
+}
+
 /// Layout changes (nchw <-> channels-last) and elementwise epilogues (ReLU,
 /// the average's scaling) move every byte once: vectorized tiles keep them
 /// at memory speed. A transpose tiles L x L over the two dims that swap
@@ -597,8 +628,7 @@ static void scheduleDataMovement(RewriterBase &rewriter, Operation *root,
     ConvSchedule schedule;
     schedule.tile.assign(numLoops, 1);
     schedule.reduce.assign(numLoops, 0);
-    for (int64_t loop = 0; loop < numLoops; ++loop)
-      schedule.interchange.push_back(loop);
+    schedule.interchange = tileOrderByStride(op);
     // The loop that is innermost in the input: with the output's innermost
     // loop, the two dims a register transpose exchanges.
     AffineMap inputMap = op.getIndexingMapsArray().front();

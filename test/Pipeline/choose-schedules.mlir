@@ -114,3 +114,20 @@ func.func @padding(%x: tensor<1x6x6x8xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<
        : (tensor<1x6x6x8xf32>, tensor<16x8x3x3xf32>) -> tensor<1x6x6x16xf32>
   return %y : tensor<1x6x6x16xf32>
 }
+
+// -----
+
+// Layout changes tile L x L over the two dims that swap places, walked so
+// that the innermost tile loop moves every operand a short way: into
+// channels-last the channel blocks (a 112x112 plane apart in the input)
+// are outermost, W innermost; back to nchw the order is the output's.
+// CHECK-LABEL: func.func @layout_changes
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x112x112x16xf32>)
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 1, 2>, reduce = array<i64: 0, 0, 0, 0>, tile = array<i64: 1, 1, 8, 8>}
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x112x112xf32>)
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 1, 2, 3>, reduce = array<i64: 0, 0, 0, 0>, tile = array<i64: 1, 8, 1, 8>}
+func.func @layout_changes(%x: tensor<1x16x112x112xf32>, %w: tensor<16x1x1x1xf32>) -> tensor<1x16x112x112xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 16 layout nchw
+       : (tensor<1x16x112x112xf32>, tensor<16x1x1x1xf32>) -> tensor<1x16x112x112xf32>
+  return %y : tensor<1x16x112x112xf32>
+}
