@@ -37,7 +37,8 @@ static SmallVector<OpFoldResult> asIndexAttrs(Builder &b,
 }
 
 /// Marks the tiled copies of a core (and of its fused initializers) while
-/// peeling duplicates them; removed when the core is vectorized.
+/// peeling duplicates them; removed when the core is vectorized. On a core
+/// copy the value is the core's schedule, until its reductions are tiled.
 static constexpr llvm::StringLiteral kTiledCoreAttr = "convjit.tiled_core";
 static constexpr llvm::StringLiteral kTiledInitAttr = "convjit.tiled_init";
 /// Marks a reduction loop the schedule unrolls once the tile is vectorized.
@@ -89,8 +90,10 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   for (Operation *producer : fused->fusedProducers)
     if (producer->use_empty())
       rewriter.eraseOp(producer);
-  fused->tiledAndFusedOps.front()->setAttr(kTiledCoreAttr,
-                                           rewriter.getUnitAttr());
+  // The tiled core carries its schedule for the reduction tiling that
+  // follows once every core is tiled (peeling copies it along).
+  fused->tiledAndFusedOps.front()->setAttr(
+      kTiledCoreAttr, schedule.toAttr(rewriter.getContext()));
   for (Operation *op : llvm::drop_begin(fused->tiledAndFusedOps))
     op->setAttr(kTiledInitAttr, rewriter.getUnitAttr());
 
@@ -116,20 +119,26 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   return recordLoop;
 }
 
-/// Tiles the reduction loops of every tiled core copy.
+/// Tiles the reduction loops of every tiled core copy, as the schedule it
+/// carries says.
 static LogicalResult tileReductionLoops(RewriterBase &rewriter,
-                                        Operation *scope,
-                                        const ConvSchedule &schedule) {
+                                        Operation *scope) {
   SmallVector<Operation *> cores;
   scope->walk([&](linalg::LinalgOp op) {
     if (op->hasAttr(kTiledCoreAttr))
       cores.push_back(op);
   });
-  SmallVector<unsigned> reductionDims;
-  for (auto [i, size] : llvm::enumerate(schedule.reduce))
-    if (size != 0)
-      reductionDims.push_back(i);
   for (Operation *tiled : cores) {
+    auto given = ConvSchedule::fromAttr(
+        tiled->getAttrOfType<DictionaryAttr>(kTiledCoreAttr),
+        cast<linalg::LinalgOp>(tiled));
+    if (failed(given))
+      return failure();
+    const ConvSchedule &schedule = *given;
+    SmallVector<unsigned> reductionDims;
+    for (auto [i, size] : llvm::enumerate(schedule.reduce))
+      if (size != 0)
+        reductionDims.push_back(i);
     scf::SCFTilingOptions options;
     options.setTileSizes(asIndexAttrs(rewriter, schedule.reduce));
     options.setReductionDims(reductionDims);
@@ -463,31 +472,34 @@ struct TileAndVectorizePass
       if (*recordLoop)
         (*recordLoop)->setAttr(kScheduleAttrName,
                                schedule.toAttr(&getContext()));
-      Operation *scope = getOperation();
-      makeShapesStatic(scope);
-      if (failed(tileReductionLoops(rewriter, scope, schedule)))
-        return signalPassFailure();
-      dropUnitDims(rewriter, scope);
-      makeShapesStatic(scope);
-      sliceStridedInputs(rewriter, scope);
-      vectorizeLinalgOpsIn(rewriter, scope);
-      cleanUpVectors(scope);
-      // Innermost first, so the accumulator climbs out of every reduction
-      // loop into registers.
-      SmallVector<scf::ForOp> loops;
-      scope->walk([&](scf::ForOp loop) { loops.push_back(loop); });
-      for (scf::ForOp loop : loops)
-        (void)hoistLoopInvariantSubsets(rewriter, loop);
-      cleanUpVectors(scope);
-      // Only after the hoisting: before it, the accumulator's initial read
-      // still goes through the initializer's write.
-      eliminateOverwrittenInitializers(scope);
-      unrollMarkedLoops(scope);
-      scope->walk([](Operation *op) {
-        op->removeAttr(kTiledCoreAttr);
-        op->removeAttr(kTiledInitAttr);
-      });
     }
+    // The rest works on every tiled core at once: run per core, each step
+    // would walk the whole function again (a depthwise layer's nine border
+    // regions made that quadratic).
+    Operation *scope = getOperation();
+    makeShapesStatic(scope);
+    if (failed(tileReductionLoops(rewriter, scope)))
+      return signalPassFailure();
+    dropUnitDims(rewriter, scope);
+    makeShapesStatic(scope);
+    sliceStridedInputs(rewriter, scope);
+    vectorizeLinalgOpsIn(rewriter, scope);
+    cleanUpVectors(scope);
+    // Innermost first, so the accumulator climbs out of every reduction
+    // loop into registers.
+    SmallVector<scf::ForOp> loops;
+    scope->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      (void)hoistLoopInvariantSubsets(rewriter, loop);
+    cleanUpVectors(scope);
+    // Only after the hoisting: before it, the accumulator's initial read
+    // still goes through the initializer's write.
+    eliminateOverwrittenInitializers(scope);
+    unrollMarkedLoops(scope);
+    scope->walk([](Operation *op) {
+      op->removeAttr(kTiledCoreAttr);
+      op->removeAttr(kTiledInitAttr);
+    });
   }
 };
 } // namespace

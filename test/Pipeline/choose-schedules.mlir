@@ -54,30 +54,60 @@ func.func @dense_large_weights(%x: tensor<1x8x8x64xf32>, %w: tensor<32x64x3x3xf3
 // Depthwise: the unit channel dims go, the weight becomes [K..., C], and
 // the schedule vectorizes 8 channels (1 ymm) for 6 outputs and unrolls the
 // window's inner loop (the 3 taps of a row then share their input loads:
-// 6 accumulators + 8 inputs + 1 weight fit 16 registers). It runs at memory speed, so
-// the outputs split into an interior that reads the unpadded input and
-// border bands that pad their own small inputs: no padded copy of the whole
-// input. Pad [0, 0] to [1, 1]: the last output row and column need padding.
+// 6 accumulators + 8 inputs + 1 weight fit 16 registers). It runs at memory
+// speed, so no padded copy of the input: the outputs split into runs whose
+// windows keep the same taps inside the input, each reading the unpadded
+// input and its slice of the window. Pad [0, 0] to [1, 1]: the last output
+// row and column lose their windows' last tap row / column.
 // CHECK-DAG: #[[DWIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
 // CHECK-DAG: #[[DWW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, d3)>
 // CHECK-LABEL: func.func @depthwise
 // CHECK-SAME: (%[[X:.*]]: tensor<1x16x16x32xf32>
+// CHECK-NOT: tensor.pad
 // CHECK-NOT: tensor<1x17x17x32xf32>
 // CHECK: %[[DWPACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x3x32xf32>) attrs = {convjit.weight_layout}
-// The interior: outputs [0, 7) x [0, 7) from input [0, 15) x [0, 15).
+// The interior: outputs [0, 7) x [0, 7) from input [0, 15) x [0, 15), the whole window.
 // CHECK: %[[INNER:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [1, 15, 15, 32] [1, 1, 1, 1]
 // CHECK: linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[INNER]], %[[DWPACK]] : tensor<1x15x15x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x7x7x32xf32>)
 // CHECK-SAME: tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 7, 7, 32]
-// The bottom band (row 7, every column) and the right band (column 7 of rows 0-6).
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[DWPACK]] : tensor<1x3x17x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x1x8x32xf32>)
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 0, 0] [1, 1, 8, 32]
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[DWPACK]] : tensor<1x15x3x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x7x1x32xf32>)
+// The bottom edge (row 7, columns 0-6): window rows 0-1.
+// CHECK: %[[BIN:.*]] = tensor.extract_slice %[[X]][0, 14, 0, 0] [1, 2, 15, 32]
+// CHECK: %[[BW:.*]] = tensor.extract_slice %[[DWPACK]][0, 0, 0] [2, 3, 32]
+// CHECK: linalg.generic {{.*}} ins(%[[BIN]], %[[BW]] : tensor<1x2x15x32xf32>, tensor<2x3x32xf32>) outs(%{{.*}} : tensor<1x1x7x32xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 0, 0] [1, 1, 7, 32]
+// The right edge (column 7, rows 0-6): window columns 0-1.
+// CHECK: %[[RIN:.*]] = tensor.extract_slice %[[X]][0, 0, 14, 0] [1, 15, 2, 32]
+// CHECK: %[[RW:.*]] = tensor.extract_slice %[[DWPACK]][0, 0, 0] [3, 2, 32]
+// CHECK: linalg.generic {{.*}} ins(%[[RIN]], %[[RW]] : tensor<1x15x2x32xf32>, tensor<3x2x32xf32>) outs(%{{.*}} : tensor<1x7x1x32xf32>)
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 7, 0] [1, 7, 1, 32]
+// The corner: a 2x2 window.
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x2x32xf32>, tensor<2x2x32xf32>) outs(%{{.*}} : tensor<1x1x1x32xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 7, 0] [1, 1, 1, 32]
 func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32> {
   %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 32 layout nhwc
        : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32>
   return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// A 5x5 window with pad 2 crops differently at each of the first and last
+// two outputs of a row: 25 regions, more compile time than the copies they
+// save. The border then goes in bands (before and after the interior along
+// H, then along W within it) that pad their own small inputs.
+// CHECK-LABEL: func.func @depthwise_bands
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x12x12x16xf32>, tensor<5x5x16xf32>) outs(%{{.*}} : tensor<1x8x8x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 2, 2, 0] [1, 8, 8, 16]
+// The top band's input: rows 0-3 in a padded 6x16 copy.
+// CHECK: %[[TOP:.*]] = tensor.empty() : tensor<1x6x16x16xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %[[TOP]][0, 2, 2, 0] [1, 4, 12, 16]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x6x16x16xf32>, tensor<5x5x16xf32>) outs(%{{.*}} : tensor<1x2x12x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 2, 12, 16]
+func.func @depthwise_bands(%x: tensor<1x12x12x16xf32>, %w: tensor<16x1x5x5xf32>) -> tensor<1x12x12x16xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [2, 2] to [2, 2] groups 16 layout nhwc
+       : (tensor<1x12x12x16xf32>, tensor<16x1x5x5xf32>) -> tensor<1x12x12x16xf32>
+  return %y : tensor<1x12x12x16xf32>
 }
 
 // -----
