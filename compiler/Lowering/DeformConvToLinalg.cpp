@@ -1,12 +1,15 @@
 //===- DeformConvToLinalg.cpp - conv.deform_conv to linalg ----------------===//
 //
-// Two generics, both channels-last:
-//  (a) sampling, tagged kDeformSampleAttr: columns[n, oh, ow, kh, kw, ic] is
-//      torchvision's bilinear sample of the (unpadded) input at tap (kh, kw)
-//      of output pixel (oh, ow), moved by its offset and scaled by its mask;
+// Channels-last throughout:
+//  (a) sampling: columns[n, oh, ow, kh, kw, ic] is torchvision's bilinear
+//      sample of the (unpadded) input at tap (kh, kw) of output pixel
+//      (oh, ow), moved by its offset and scaled by its mask -- the corners'
+//      positions and weights once per tap and offset group, then their
+//      weighted sum per channel (buildSampleColumns);
 //  (b) the conv core contracting the columns with the weight.
 // The sampling follows runtime/Reference (torchvision's bilinear_interpolate)
-// operation for operation, so border cases round the same way.
+// operation for operation, so border cases round the same way; a corner
+// outside the input gets weight 0 instead of a pixel 0.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,22 +92,19 @@ public:
   Location loc;
 };
 
-/// The body of the sampling generic at loop point (n, oh, ow, kh, kw, ic).
-Value sampleAt(OpBuilder &nb, Location nl, const SampleGeometry &geo,
-               Value input, Value offset, Value mask) {
+/// The body of the corners generic at loop point (n, oh, ow, g, kh, kw, c):
+/// for corner c (0: y0x0, 1: y0x1, 2: y1x0, 3: y1x1) of the bilinear sample
+/// of tap (kh, kw) of output (oh, ow) in offset group g, its flat position
+/// y * W + x in the input plane and its weight, both 0 where the corner (or
+/// the whole sample) is outside the input. `dy`, `dx` are the tap's offsets.
+std::pair<Value, Value> cornerAt(OpBuilder &nb, Location nl,
+                                 const SampleGeometry &geo, Value dy,
+                                 Value dx) {
   BodyBuilder e(nb, nl);
-  SmallVector<Value, 6> iv;
-  for (unsigned d = 0; d < 6; ++d)
+  SmallVector<Value, 7> iv;
+  for (unsigned d = 0; d < 7; ++d)
     iv.push_back(linalg::IndexOp::create(nb, nl, d));
-  Value n = iv[0], oh = iv[1], ow = iv[2], kh = iv[3], kw = iv[4], ic = iv[5];
-
-  Value offsetGroup =
-      arith::DivUIOp::create(nb, nl, ic, e.index(geo.channelsPerOffsetGroup));
-  Value tap = e.add(e.mul(kh, e.index(geo.kernelW)), kw);
-  Value groupTap = e.add(e.mul(offsetGroup, e.index(geo.taps)), tap);
-  Value dyChannel = e.mul(groupTap, e.index(2));
-  Value dy = e.extract(offset, {n, oh, ow, dyChannel});
-  Value dx = e.extract(offset, {n, oh, ow, e.add(dyChannel, e.index(1))});
+  Value oh = iv[1], ow = iv[2], kh = iv[4], kw = iv[5], corner = iv[6];
 
   // Integer base first, then the float offset, as torchvision rounds.
   auto base = [&](Value out, Value k, unsigned dim) {
@@ -139,62 +139,134 @@ Value sampleAt(OpBuilder &nb, Location nl, const SampleGeometry &geo,
   Value ly = e.sub(y, y0f), lx = e.sub(x, x0f);
   Value one = e.f32(1.0f);
   Value hy = e.sub(one, ly), hx = e.sub(one, lx);
-  Value y1 = e.add(y0, e.index(1)), x1 = e.add(x0, e.index(1));
 
-  // y0 >= -1 and y1 <= height here: only y0 < 0 and y1 == height fall off.
   using IP = arith::CmpIPredicate;
+  Value lower = e.cmpi(IP::uge, corner, e.index(2));
+  Value right =
+      e.cmpi(IP::eq, arith::RemUIOp::create(nb, nl, corner, e.index(2)),
+             e.index(1));
+  Value yc = e.add(y0, arith::SelectOp::create(nb, nl, lower, e.index(1),
+                                               e.index(0)));
+  Value xc = e.add(x0, arith::SelectOp::create(nb, nl, right, e.index(1),
+                                               e.index(0)));
+  Value wy = e.select(lower, ly, hy);
+  Value wx = e.select(right, lx, hx);
   Value zeroIdx = e.index(0);
-  Value y0Inside = e.cmpi(IP::sge, y0, zeroIdx);
-  Value x0Inside = e.cmpi(IP::sge, x0, zeroIdx);
-  Value y1Inside = e.cmpi(IP::slt, y1, e.index(geo.height));
-  Value x1Inside = e.cmpi(IP::slt, x1, e.index(geo.width));
-  Value y0Safe = arith::MaxSIOp::create(nb, nl, y0, zeroIdx);
-  Value x0Safe = arith::MaxSIOp::create(nb, nl, x0, zeroIdx);
-  Value y1Safe = arith::MinSIOp::create(nb, nl, y1, e.index(geo.height - 1));
-  Value x1Safe = arith::MinSIOp::create(nb, nl, x1, e.index(geo.width - 1));
-  auto pixel = [&](Value yy, Value xx, Value yInside, Value xInside) {
-    Value v = e.extract(input, {n, yy, xx, ic});
-    Value valid = e.both(yInside, xInside);
-    return e.select(valid, v, zero);
-  };
-  Value p00 = pixel(y0Safe, x0Safe, y0Inside, x0Inside);
-  Value p01 = pixel(y0Safe, x1Safe, y0Inside, x1Inside);
-  Value p10 = pixel(y1Safe, x0Safe, y1Inside, x0Inside);
-  Value p11 = pixel(y1Safe, x1Safe, y1Inside, x1Inside);
-
-  // hy*hx*p00 + hy*lx*p01 + ly*hx*p10 + ly*lx*p11, summed left to right.
-  auto term = [&](Value wy, Value wx, Value p) {
-    Value weight = e.mul(wy, wx);
-    return e.mul(weight, p);
-  };
-  Value value = term(hy, hx, p00);
-  value = e.add(value, term(hy, lx, p01));
-  value = e.add(value, term(ly, hx, p10));
-  value = e.add(value, term(ly, lx, p11));
-  value = e.select(inside, value, zero);
-  if (mask)
-    value = e.mul(value, e.extract(mask, {n, oh, ow, groupTap}));
-  return value;
+  Value valid = inside;
+  for (auto [pos, size] : {std::pair(yc, geo.height), std::pair(xc, geo.width)}) {
+    Value atLeast = e.cmpi(IP::sge, pos, zeroIdx);
+    Value below = e.cmpi(IP::slt, pos, e.index(size));
+    valid = e.both(valid, e.both(atLeast, below));
+  }
+  Value weight = e.select(valid, e.mul(wy, wx), zero);
+  Value flat = e.add(e.mul(yc, e.index(geo.width)), xc);
+  flat = e.select(valid, flat, zeroIdx);
+  Value flat32 =
+      arith::IndexCastOp::create(nb, nl, nb.getI32Type(), flat).getResult();
+  return {flat32, weight};
 }
 
 /// The columns [N, OH, OW, KH, KW, IC] from channels-last input, offset and
-/// (optional) mask.
+/// (optional) mask, in two generics:
+///  - corners [N, OH, OW, G, KH, KW, 4]: per tap and offset group, where its
+///    four bilinear corners are in the input plane and their weights
+///    (cornerAt): the position arithmetic, once per tap, not per channel;
+///  - the samples, tagged kDeformSampleAttr: per channel, the weighted sum
+///    of the four corner pixels, in torchvision's order, times the mask.
+///    Along the channels the corners stay put, so each channel run is four
+///    contiguous loads and multiply-adds.
 Value buildSampleColumns(OpBuilder &b, Location loc, const SampleGeometry &geo,
                          ArrayRef<int64_t> columnsShape, Value input,
                          Value offset, Value mask) {
-  Value init = tensor::EmptyOp::create(b, loc, columnsShape, b.getF32Type());
-  unsigned rank = columnsShape.size();
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  auto sample = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
-      ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators,
-      [&](OpBuilder &nb, Location nl, ValueRange) {
-        linalg::YieldOp::create(nb, nl,
-                                sampleAt(nb, nl, geo, input, offset, mask));
+  MLIRContext *ctx = b.getContext();
+  int64_t n = columnsShape[0], oh = columnsShape[1], ow = columnsShape[2],
+          kh = columnsShape[3], kw = columnsShape[4], ic = columnsShape[5];
+  int64_t groupChannels = geo.channelsPerOffsetGroup;
+  int64_t groups = ic / groupChannels;
+  auto dim = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
+  auto parallel = [](unsigned count) {
+    return SmallVector<utils::IteratorType>(count,
+                                            utils::IteratorType::parallel);
+  };
+  Type f32 = b.getF32Type();
+
+  // Offset [N, OH, OW, G*KH*KW*2] -> [N, OH, OW, G, KH, KW, 2].
+  Value offset7 = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({n, oh, ow, groups, kh, kw, 2}, f32),
+      offset, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4, 5, 6}});
+  SmallVector<int64_t> cornersShape{n, oh, ow, groups, kh, kw, 4};
+  Value flatInit =
+      tensor::EmptyOp::create(b, loc, cornersShape, b.getI32Type());
+  Value weightInit = tensor::EmptyOp::create(b, loc, cornersShape, f32);
+  auto offsetMap = [&](int64_t component) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d = 0; d < 6; ++d)
+      exprs.push_back(dim(d));
+    exprs.push_back(getAffineConstantExpr(component, ctx));
+    return AffineMap::get(7, 0, exprs, ctx);
+  };
+  AffineMap identity7 = b.getMultiDimIdentityMap(7);
+  auto corners = linalg::GenericOp::create(
+      b, loc, TypeRange{flatInit.getType(), weightInit.getType()},
+      ValueRange{offset7, offset7}, ValueRange{flatInit, weightInit},
+      ArrayRef<AffineMap>{offsetMap(0), offsetMap(1), identity7, identity7},
+      parallel(7), [&](OpBuilder &nb, Location nl, ValueRange args) {
+        auto [flat, weight] = cornerAt(nb, nl, geo, args[0], args[1]);
+        linalg::YieldOp::create(nb, nl, ValueRange{flat, weight});
       });
-  sample->setAttr(kDeformSampleAttr, b.getUnitAttr());
-  return sample.getResult(0);
+
+  // Samples over (n, oh, ow, kh, kw, g, icg) into [N, OH, OW, KH, KW, G, ICg].
+  auto inputType = cast<RankedTensorType>(input.getType());
+  Value plane = tensor::CollapseShapeOp::create(
+      b, loc, input, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+  (void)inputType;
+  auto cornerMap = [&](int64_t corner) {
+    return AffineMap::get(7, 0,
+                          {dim(0), dim(1), dim(2), dim(5), dim(3), dim(4),
+                           getAffineConstantExpr(corner, ctx)},
+                          ctx);
+  };
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (Value cornerValues : corners.getResults())
+    for (int64_t corner = 0; corner < 4; ++corner) {
+      inputs.push_back(cornerValues);
+      maps.push_back(cornerMap(corner));
+    }
+  if (mask) {
+    inputs.push_back(tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({n, oh, ow, groups, kh, kw}, f32), mask,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4, 5}}));
+    maps.push_back(AffineMap::get(
+        7, 0, {dim(0), dim(1), dim(2), dim(5), dim(3), dim(4)}, ctx));
+  }
+  SmallVector<int64_t> samplesShape{n, oh, ow, kh, kw, groups, groupChannels};
+  Value samplesInit = tensor::EmptyOp::create(b, loc, samplesShape, f32);
+  maps.push_back(identity7);
+  auto samples = linalg::GenericOp::create(
+      b, loc, TypeRange{samplesInit.getType()}, inputs, ValueRange{samplesInit},
+      maps, parallel(7), [&](OpBuilder &nb, Location nl, ValueRange args) {
+        BodyBuilder e(nb, nl);
+        Value batch = linalg::IndexOp::create(nb, nl, 0);
+        Value group = linalg::IndexOp::create(nb, nl, 5);
+        Value channel = linalg::IndexOp::create(nb, nl, 6);
+        Value ic = e.add(e.mul(group, e.index(groupChannels)), channel);
+        Value value;
+        for (int64_t corner = 0; corner < 4; ++corner) {
+          Value flat = arith::IndexCastOp::create(
+              nb, nl, nb.getIndexType(), args[corner]);
+          Value pixel = e.extract(plane, {batch, flat, ic});
+          Value term = e.mul(args[4 + corner], pixel);
+          value = value ? e.add(value, term) : term;
+        }
+        if (mask)
+          value = e.mul(value, args[8]);
+        linalg::YieldOp::create(nb, nl, value);
+      });
+  samples->setAttr(kDeformSampleAttr, b.getUnitAttr());
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get(columnsShape, f32), samples.getResult(0),
+      SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3}, {4}, {5, 6}});
 }
 
 struct DeformConvLowering : OpConversionPattern<conv::DeformConvOp> {

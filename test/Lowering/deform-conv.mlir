@@ -1,10 +1,20 @@
-// conv.deform_conv: a sampling generic (convjit.deform_sample) builds the
-// channels-last columns [N, OH, OW, KH, KW, IC] with torchvision's bilinear
-// rule, then the convjit.conv_core generic contracts them with the weight.
+// conv.deform_conv: a corners generic finds, per tap and offset group, where
+// the four bilinear corners are in the input plane and their weights
+// (torchvision's rule); a sampling generic (convjit.deform_sample) sums the
+// weighted corner pixels per channel into the channels-last columns
+// [N, OH, OW, KH, KW, IC]; the convjit.conv_core generic contracts them with
+// the weight.
 // RUN: convjit-opt %s --convert-conv-to-linalg | FileCheck %s
 // RUN: convjit-opt %s --convert-conv-to-linalg | convjit-opt --one-shot-bufferize="bufferize-function-boundaries" --convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not=linalg.
 
-// CHECK-DAG: #[[ID6:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// Corners over (n, oh, ow, g, kh, kw, corner) read dy and dx of the tap.
+// CHECK-DAG: #[[DYMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4, d5, 0)>
+// CHECK-DAG: #[[DXMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4, d5, 1)>
+// CHECK-DAG: #[[ID7:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4, d5, d6)>
+// Samples over (n, oh, ow, kh, kw, g, icg) read corner 0..3 of their tap.
+// CHECK-DAG: #[[C0MAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d5, d3, d4, 0)>
+// CHECK-DAG: #[[C3MAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d5, d3, d4, 3)>
+// CHECK-DAG: #[[MMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d5, d3, d4)>
 // Grouped core: columns (n, oh, ow, kh, kw, g, icg), weight (g, kh, kw, icg, ocg).
 // CHECK-DAG: #[[GCOL:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d5, d6, d3, d7)>
 // CHECK-DAG: #[[GW:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d5, d6, d7, d4)>
@@ -22,21 +32,13 @@
 // CHECK: %[[MT:.+]] = linalg.transpose ins(%[[M]] : tensor<1x18x4x4xf32>) outs(%{{.+}} : tensor<1x4x4x18xf32>) permutation = [0, 2, 3, 1]
 // The input is sampled unpadded: no tensor.pad anywhere.
 // CHECK-NOT: tensor.pad
-// CHECK: %[[COLS:.+]] = linalg.generic {indexing_maps = [#[[ID6]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
-// CHECK-SAME: outs(%{{.+}} : tensor<1x4x4x3x3x4xf32>)
-// CHECK-SAME: {convjit.deform_sample}
-// CHECK: %[[N:.+]] = linalg.index 0 : index
+// Offset channel = 2 * (dg * 9 + kh * 3 + kw) + {0: dy, 1: dx}.
+// CHECK: %[[OFF7:.+]] = tensor.expand_shape %[[OFFT]] {{\[}}[0], [1], [2], [3, 4, 5, 6]] output_shape [1, 4, 4, 2, 3, 3, 2]
+// CHECK: %[[CORNERS:.+]]:2 = linalg.generic {indexing_maps = [#[[DYMAP]], #[[DXMAP]], #[[ID7]], #[[ID7]]]
+// CHECK-SAME: ins(%[[OFF7]], %[[OFF7]] : {{.*}}) outs(%{{.+}}, %{{.+}} : tensor<1x4x4x2x3x3x4xi32>, tensor<1x4x4x2x3x3x4xf32>)
+// CHECK: ^bb0(%[[DY:.+]]: f32, %[[DX:.+]]: f32, %{{.+}}: i32, %{{.+}}: f32):
 // CHECK: %[[OH:.+]] = linalg.index 1 : index
-// CHECK: %[[OW:.+]] = linalg.index 2 : index
-// CHECK: %[[KH:.+]] = linalg.index 3 : index
-// CHECK: %[[KW:.+]] = linalg.index 4 : index
-// CHECK: %[[IC:.+]] = linalg.index 5 : index
-// Offset group = ic / (IC / deform_groups) = ic / 2; dy channel = 2 * (dg * 9 + kh * 3 + kw).
-// CHECK: %[[C2:.+]] = arith.constant 2 : index
-// CHECK: %[[DG:.+]] = arith.divui %[[IC]], %[[C2]] : index
-// CHECK: %[[DY:.+]] = tensor.extract %[[OFFT]][%[[N]], %[[OH]], %[[OW]], %[[DYCH:.+]]] : tensor<1x4x4x36xf32>
-// CHECK: %[[DXCH:.+]] = arith.addi %[[DYCH]], %{{.+}} : index
-// CHECK: %[[DX:.+]] = tensor.extract %[[OFFT]][%[[N]], %[[OH]], %[[OW]], %[[DXCH]]] : tensor<1x4x4x36xf32>
+// CHECK: %[[CORNER:.+]] = linalg.index 6 : index
 // y = float(oh * 2 - 1 + kh * 1) + dy: the integer base first.
 // CHECK: %[[BASEY:.+]] = arith.sitofp %{{.+}} : i64 to f32
 // CHECK: %[[Y:.+]] = arith.addf %[[BASEY]], %[[DY]] : f32
@@ -56,13 +58,41 @@
 // CHECK: %[[XS:.+]] = arith.select %[[INSIDE]], %[[XPOS]]
 // CHECK: math.floor %[[YS]] : f32
 // CHECK: math.floor %[[XS]] : f32
-// Four corners, each read at clamped indices and zeroed when outside.
-// CHECK-COUNT-4: tensor.extract %[[XT]][%[[N]], %{{.+}}, %{{.+}}, %[[IC]]] : tensor<1x7x7x4xf32>
-// CHECK: %[[SAMPLE:.+]] = arith.select %[[INSIDE]], %{{.+}} : f32
+// Corners 2 and 3 are on row y0 + 1, corners 1 and 3 on column x0 + 1.
+// CHECK: %[[LOWER:.+]] = arith.cmpi uge, %[[CORNER]], %{{.+}} : index
+// CHECK: %[[ODD:.+]] = arith.remui %[[CORNER]], %{{.+}} : index
+// The weight wy * wx, 0 when the corner (or the sample) is outside.
+// CHECK: %[[WXY:.+]] = arith.mulf %{{.+}}, %{{.+}} : f32
+// CHECK-NEXT: %[[WEIGHT:.+]] = arith.select %[[VALID:.+]], %[[WXY]], %{{.+}} : f32
+// The position y * 7 + x in the 7x7 plane, 0 when outside.
+// CHECK: %[[FLAT:.+]] = arith.select %[[VALID]], %{{.+}}, %{{.+}} : index
+// CHECK: %[[FLAT32:.+]] = arith.index_cast %[[FLAT]] : index to i32
+// CHECK: linalg.yield %[[FLAT32]], %[[WEIGHT]] : i32, f32
+// CHECK: %[[PLANE:.+]] = tensor.collapse_shape %[[XT]] {{\[}}[0], [1, 2], [3]] : tensor<1x7x7x4xf32> into tensor<1x49x4xf32>
 // Mask channel = dg * 9 + kh * 3 + kw.
-// CHECK: %[[MV:.+]] = tensor.extract %[[MT]][%[[N]], %[[OH]], %[[OW]], %{{.+}}] : tensor<1x4x4x18xf32>
-// CHECK: %[[MASKED:.+]] = arith.mulf %[[SAMPLE]], %[[MV]] : f32
+// CHECK: %[[M6:.+]] = tensor.expand_shape %[[MT]] {{\[}}[0], [1], [2], [3, 4, 5]] output_shape [1, 4, 4, 2, 3, 3]
+// CHECK: %[[SAMPLES:.+]] = linalg.generic {indexing_maps = [#[[C0MAP]], {{.*}}, #[[C3MAP]], #[[C0MAP]], {{.*}}, #[[C3MAP]], #[[MMAP]], #[[ID7]]]
+// CHECK-SAME: ins(%[[CORNERS]]#0, %[[CORNERS]]#0, %[[CORNERS]]#0, %[[CORNERS]]#0, %[[CORNERS]]#1, %[[CORNERS]]#1, %[[CORNERS]]#1, %[[CORNERS]]#1, %[[M6]] :
+// CHECK-SAME: outs(%{{.+}} : tensor<1x4x4x3x3x2x2xf32>)
+// CHECK-SAME: {convjit.deform_sample}
+// CHECK: ^bb0(%[[I0:.+]]: i32, %{{.+}}: i32, %{{.+}}: i32, %{{.+}}: i32, %[[W0:.+]]: f32, %[[W1:.+]]: f32, %[[W2:.+]]: f32, %[[W3:.+]]: f32, %[[MV:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[N:.+]] = linalg.index 0 : index
+// CHECK: %[[G:.+]] = linalg.index 5 : index
+// CHECK: %[[ICG:.+]] = linalg.index 6 : index
+// Channel g * 2 + icg; four corner pixels, weighted, summed in torchvision's order, then masked.
+// CHECK: %[[GC:.+]] = arith.muli %[[G]], %{{.+}} : index
+// CHECK: %[[IC:.+]] = arith.addi %[[GC]], %[[ICG]] : index
+// CHECK: %[[P0I:.+]] = arith.index_cast %[[I0]] : i32 to index
+// CHECK: %[[P0:.+]] = tensor.extract %[[PLANE]][%[[N]], %[[P0I]], %[[IC]]] : tensor<1x49x4xf32>
+// CHECK: %[[T0:.+]] = arith.mulf %[[W0]], %[[P0]] : f32
+// CHECK: %[[P1:.+]] = tensor.extract %[[PLANE]][%[[N]], %{{.+}}, %[[IC]]]
+// CHECK: %[[T1:.+]] = arith.mulf %[[W1]], %[[P1]] : f32
+// CHECK: %[[S1:.+]] = arith.addf %[[T0]], %[[T1]] : f32
+// CHECK: %[[S2:.+]] = arith.addf %[[S1]], %{{.+}} : f32
+// CHECK: %[[S3:.+]] = arith.addf %[[S2]], %{{.+}} : f32
+// CHECK: %[[MASKED:.+]] = arith.mulf %[[S3]], %[[MV]] : f32
 // CHECK: linalg.yield %[[MASKED]] : f32
+// CHECK: %[[COLS:.+]] = tensor.collapse_shape %[[SAMPLES]] {{\[}}[0], [1], [2], [3], [4], [5, 6]] : tensor<1x4x4x3x3x2x2xf32> into tensor<1x4x4x3x3x4xf32>
 // CHECK: %[[WE:.+]] = tensor.expand_shape %[[WGT]] {{\[}}[0, 1], [2], [3], [4]] output_shape [2, 3, 2, 3, 3]
 // CHECK: %[[WT:.+]] = linalg.transpose ins(%[[WE]] : tensor<2x3x2x3x3xf32>) outs(%{{.+}} : tensor<2x3x3x2x3xf32>) permutation = [0, 3, 4, 2, 1]
 // CHECK: %[[CE:.+]] = tensor.expand_shape %[[COLS]] {{\[}}[0], [1], [2], [3], [4], [5, 6]] output_shape [1, 4, 4, 3, 3, 2, 2]
@@ -95,18 +125,16 @@ func.func @v2_grouped_nchw(%x: tensor<1x4x7x7xf32>, %off: tensor<1x36x4x4xf32>, 
 // CHECK-LABEL: func.func @v1_nhwc
 // CHECK-SAME: (%[[X:.+]]: tensor<1x8x8x4xf32>, %[[OFF:.+]]: tensor<1x7x7x8xf32>, %[[WGT:.+]]: tensor<4x4x2x2xf32>)
 // CHECK-NOT: linalg.transpose
-// CHECK: %[[COLS:.+]] = linalg.generic {indexing_maps = [#[[ID6]]]
-// CHECK-SAME: outs(%{{.+}} : tensor<1x7x7x2x2x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<1x7x7x1x2x2x2xf32>, tensor<1x7x7x1x2x2x2xf32>) outs(%{{.+}}, %{{.+}} : tensor<1x7x7x1x2x2x4xi32>, tensor<1x7x7x1x2x2x4xf32>)
+// CHECK: %[[SAMPLES:.+]] = linalg.generic
+// CHECK-SAME: outs(%{{.+}} : tensor<1x7x7x2x2x1x4xf32>)
 // CHECK-SAME: {convjit.deform_sample}
-// CHECK-COUNT-2: tensor.extract %[[OFF]]
-// CHECK: %[[YIN:.+]] = arith.andi
-// CHECK: %[[XIN:.+]] = arith.andi
-// CHECK: %[[INSIDE:.+]] = arith.andi %[[YIN]], %[[XIN]] : i1
-// CHECK-COUNT-4: tensor.extract %[[X]]
+// CHECK-COUNT-4: tensor.extract %{{.+}} : tensor<1x64x4xf32>
 // No mask read, no mask multiply.
 // CHECK-NOT: tensor.extract
-// CHECK: %[[SAMPLE:.+]] = arith.select %[[INSIDE]], %{{.+}}, %{{.+}} : f32
+// CHECK: %[[SAMPLE:.+]] = arith.addf %{{.+}}, %{{.+}} : f32
 // CHECK-NEXT: linalg.yield %[[SAMPLE]] : f32
+// CHECK: %[[COLS:.+]] = tensor.collapse_shape %[[SAMPLES]]
 // CHECK: %[[WT:.+]] = linalg.transpose ins(%[[WGT]] : tensor<4x4x2x2xf32>) outs(%{{.+}} : tensor<2x2x4x4xf32>) permutation = [2, 3, 1, 0]
 // CHECK: %[[INIT:.+]] = linalg.fill
 // CHECK: %[[CORE:.+]] = linalg.generic

@@ -52,10 +52,12 @@ func.func @conv_transpose3d_nchw(%x: tensor<1x2x3x3x3xf32>, %w: tensor<2x2x2x2x2
 // CHECK-SAME: (%[[X:.+]]: tensor<1x4x8x8xf32>, %[[OFF:.+]]: tensor<1x8x7x7xf32>
 // CHECK: %[[XT:.+]] = linalg.transpose ins(%[[X]] : tensor<1x4x8x8xf32>) outs(%{{.+}} : tensor<1x8x8x4xf32>) permutation = [0, 2, 3, 1]
 // CHECK: %[[OT:.+]] = linalg.transpose ins(%[[OFF]] : tensor<1x8x7x7xf32>) outs(%{{.+}} : tensor<1x7x7x8xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[O7:.+]] = tensor.expand_shape %[[OT]]
+// CHECK: linalg.generic {{.+}} ins(%[[O7]], %[[O7]] :
+// CHECK: %[[PLANE:.+]] = tensor.collapse_shape %[[XT]]
 // CHECK: linalg.generic
 // CHECK-SAME: {convjit.deform_sample}
-// CHECK: tensor.extract %[[OT]]
-// CHECK: tensor.extract %[[XT]]
+// CHECK: tensor.extract %[[PLANE]]
 // CHECK: %[[CORE:.+]] = linalg.generic {{.+}} {convjit.conv_core}
 // CHECK: %[[Y:.+]] = linalg.transpose ins(%[[CORE]] : tensor<1x7x7x4xf32>) outs(%{{.+}} : tensor<1x4x7x7xf32>) permutation = [0, 3, 1, 2]
 // CHECK: return %[[Y]]
