@@ -772,6 +772,24 @@ static void scheduleDataMovement(RewriterBase &rewriter, Operation *root,
   }
 }
 
+/// Deformable sampling (kDeformSampleAttr, loops (n, oh, ow, kh, kw, g,
+/// icg)) gathers by data-dependent positions, so it is not vectorized here;
+/// LLVM vectorizes its contiguous channel loop. Tiled one output pixel at a
+/// time, its pixel loops are what the threads of a multithreaded kernel
+/// share (at 2 threads DCN res3's sampling ran on one while the contraction
+/// ran on two).
+static void scheduleDeformSampling(Operation *root) {
+  root->walk([&](linalg::GenericOp op) {
+    if (!op->hasAttr(kDeformSampleAttr) || op.getNumLoops() != 7)
+      return;
+    ConvSchedule schedule;
+    schedule.tile = {1, 1, 1, 0, 0, 0, 0};
+    schedule.reduce.assign(7, 0);
+    schedule.interchange = llvm::to_vector(llvm::seq<int64_t>(7));
+    op->setAttr(kScheduleAttrName, schedule.toAttr(op.getContext()));
+  });
+}
+
 /// A grouped core whose groups are narrower than a vector wastes most of
 /// each one. Merging `m` neighbouring groups into one m-times-wider group
 /// with a block-diagonal weight (zeros off the diagonal blocks) computes the
@@ -1011,6 +1029,7 @@ struct ChooseSchedulesPass
     });
     IRRewriter rewriter(&getContext());
     schedulePooling(rewriter, getOperation(), *targetInfo, *tuning);
+    scheduleDeformSampling(getOperation());
     scheduleDataMovement(rewriter, getOperation(), *targetInfo);
     for (linalg::GenericOp core : cores) {
       auto loops = analyzeConvCore(core);
