@@ -220,19 +220,14 @@ Value buildSampleColumns(OpBuilder &b, Location loc, const SampleGeometry &geo,
   Value plane = tensor::CollapseShapeOp::create(
       b, loc, input, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
   (void)inputType;
-  auto cornerMap = [&](int64_t corner) {
-    return AffineMap::get(7, 0,
-                          {dim(0), dim(1), dim(2), dim(5), dim(3), dim(4),
-                           getAffineConstantExpr(corner, ctx)},
-                          ctx);
-  };
+  // The corners are read with tensor.extract at the loop indices rather
+  // than as operands: operands would be vectors across the channel loop,
+  // and the vectorizer would gather the pixels by them; read as scalars at
+  // indices that do not change along the channels, they leave each pixel
+  // read a contiguous vector load.
+  Value flats = corners.getResult(0), weights = corners.getResult(1);
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
-  for (Value cornerValues : corners.getResults())
-    for (int64_t corner = 0; corner < 4; ++corner) {
-      inputs.push_back(cornerValues);
-      maps.push_back(cornerMap(corner));
-    }
   if (mask) {
     inputs.push_back(tensor::ExpandShapeOp::create(
         b, loc, RankedTensorType::get({n, oh, ow, groups, kh, kw}, f32), mask,
@@ -247,20 +242,22 @@ Value buildSampleColumns(OpBuilder &b, Location loc, const SampleGeometry &geo,
       b, loc, TypeRange{samplesInit.getType()}, inputs, ValueRange{samplesInit},
       maps, parallel(7), [&](OpBuilder &nb, Location nl, ValueRange args) {
         BodyBuilder e(nb, nl);
-        Value batch = linalg::IndexOp::create(nb, nl, 0);
-        Value group = linalg::IndexOp::create(nb, nl, 5);
-        Value channel = linalg::IndexOp::create(nb, nl, 6);
-        Value ic = e.add(e.mul(group, e.index(groupChannels)), channel);
+        SmallVector<Value, 7> iv;
+        for (unsigned d = 0; d < 7; ++d)
+          iv.push_back(linalg::IndexOp::create(nb, nl, d));
+        Value ic = e.add(e.mul(iv[5], e.index(groupChannels)), iv[6]);
         Value value;
         for (int64_t corner = 0; corner < 4; ++corner) {
+          SmallVector<Value> at{iv[0], iv[1], iv[2], iv[5],
+                                iv[3], iv[4], e.index(corner)};
           Value flat = arith::IndexCastOp::create(
-              nb, nl, nb.getIndexType(), args[corner]);
-          Value pixel = e.extract(plane, {batch, flat, ic});
-          Value term = e.mul(args[4 + corner], pixel);
+              nb, nl, nb.getIndexType(), e.extract(flats, at));
+          Value pixel = e.extract(plane, {iv[0], flat, ic});
+          Value term = e.mul(e.extract(weights, at), pixel);
           value = value ? e.add(value, term) : term;
         }
         if (mask)
-          value = e.mul(value, args[8]);
+          value = e.mul(value, args[0]);
         linalg::YieldOp::create(nb, nl, value);
       });
   samples->setAttr(kDeformSampleAttr, b.getUnitAttr());

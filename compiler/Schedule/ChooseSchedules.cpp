@@ -773,17 +773,18 @@ static void scheduleDataMovement(RewriterBase &rewriter, Operation *root,
 }
 
 /// Deformable sampling (kDeformSampleAttr, loops (n, oh, ow, kh, kw, g,
-/// icg)) gathers by data-dependent positions, so it is not vectorized here;
-/// LLVM vectorizes its contiguous channel loop. Tiled one output pixel at a
-/// time, its pixel loops are what the threads of a multithreaded kernel
-/// share (at 2 threads DCN res3's sampling ran on one while the contraction
-/// ran on two).
-static void scheduleDeformSampling(Operation *root) {
+/// icg)): per tap, four corner pixels weighted and summed, each a run of
+/// contiguous channels. Tiles of one vector of channels of one tap; the
+/// pixel loops outermost, where the threads of a multithreaded kernel
+/// share them.
+static void scheduleDeformSampling(Operation *root, const TargetInfo &target) {
   root->walk([&](linalg::GenericOp op) {
     if (!op->hasAttr(kDeformSampleAttr) || op.getNumLoops() != 7)
       return;
+    int64_t channels = op.getStaticLoopRanges()[6];
     ConvSchedule schedule;
-    schedule.tile = {1, 1, 1, 0, 0, 0, 0};
+    schedule.tile = {1, 1, 1, 1, 1, 1,
+                     std::min<int64_t>(channels, target.f32Lanes())};
     schedule.reduce.assign(7, 0);
     schedule.interchange = llvm::to_vector(llvm::seq<int64_t>(7));
     op->setAttr(kScheduleAttrName, schedule.toAttr(op.getContext()));
@@ -1029,7 +1030,7 @@ struct ChooseSchedulesPass
     });
     IRRewriter rewriter(&getContext());
     schedulePooling(rewriter, getOperation(), *targetInfo, *tuning);
-    scheduleDeformSampling(getOperation());
+    scheduleDeformSampling(getOperation(), *targetInfo);
     scheduleDataMovement(rewriter, getOperation(), *targetInfo);
     for (linalg::GenericOp core : cores) {
       auto loops = analyzeConvCore(core);

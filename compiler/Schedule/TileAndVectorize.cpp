@@ -271,7 +271,12 @@ static void vectorizeLinalgOpsIn(RewriterBase &rewriter, Operation *scope) {
   });
   for (linalg::LinalgOp op : ops) {
     rewriter.setInsertionPoint(op);
-    auto vectorized = linalg::vectorize(rewriter, op);
+    // tensor.extract at computed indices (deformable sampling) is allowed:
+    // reads at indices that do not change along the vector become
+    // contiguous loads, others gathers.
+    auto vectorized = linalg::vectorize(rewriter, op, /*inputVectorSizes=*/{},
+                                        /*inputScalableVecDims=*/{},
+                                        /*vectorizeNDExtract=*/true);
     if (succeeded(vectorized)) {
       if (op->getNumResults())
         rewriter.replaceOp(op, vectorized->replacements);

@@ -11,9 +11,7 @@
 // CHECK-DAG: #[[DYMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4, d5, 0)>
 // CHECK-DAG: #[[DXMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4, d5, 1)>
 // CHECK-DAG: #[[ID7:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4, d5, d6)>
-// Samples over (n, oh, ow, kh, kw, g, icg) read corner 0..3 of their tap.
-// CHECK-DAG: #[[C0MAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d5, d3, d4, 0)>
-// CHECK-DAG: #[[C3MAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d5, d3, d4, 3)>
+// Samples over (n, oh, ow, kh, kw, g, icg) read their tap's mask.
 // CHECK-DAG: #[[MMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d5, d3, d4)>
 // Grouped core: columns (n, oh, ow, kh, kw, g, icg), weight (g, kh, kw, icg, ocg).
 // CHECK-DAG: #[[GCOL:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d5, d6, d3, d7)>
@@ -71,22 +69,29 @@
 // CHECK: %[[PLANE:.+]] = tensor.collapse_shape %[[XT]] {{\[}}[0], [1, 2], [3]] : tensor<1x7x7x4xf32> into tensor<1x49x4xf32>
 // Mask channel = dg * 9 + kh * 3 + kw.
 // CHECK: %[[M6:.+]] = tensor.expand_shape %[[MT]] {{\[}}[0], [1], [2], [3, 4, 5]] output_shape [1, 4, 4, 2, 3, 3]
-// CHECK: %[[SAMPLES:.+]] = linalg.generic {indexing_maps = [#[[C0MAP]], {{.*}}, #[[C3MAP]], #[[C0MAP]], {{.*}}, #[[C3MAP]], #[[MMAP]], #[[ID7]]]
-// CHECK-SAME: ins(%[[CORNERS]]#0, %[[CORNERS]]#0, %[[CORNERS]]#0, %[[CORNERS]]#0, %[[CORNERS]]#1, %[[CORNERS]]#1, %[[CORNERS]]#1, %[[CORNERS]]#1, %[[M6]] :
-// CHECK-SAME: outs(%{{.+}} : tensor<1x4x4x3x3x2x2xf32>)
+// CHECK: %[[SAMPLES:.+]] = linalg.generic {indexing_maps = [#[[MMAP]], #[[ID7]]]
+// CHECK-SAME: ins(%[[M6]] : tensor<1x4x4x2x3x3xf32>) outs(%{{.+}} : tensor<1x4x4x3x3x2x2xf32>)
 // CHECK-SAME: {convjit.deform_sample}
-// CHECK: ^bb0(%[[I0:.+]]: i32, %{{.+}}: i32, %{{.+}}: i32, %{{.+}}: i32, %[[W0:.+]]: f32, %[[W1:.+]]: f32, %[[W2:.+]]: f32, %[[W3:.+]]: f32, %[[MV:.+]]: f32, %{{.+}}: f32):
+// CHECK: ^bb0(%[[MV:.+]]: f32, %{{.+}}: f32):
 // CHECK: %[[N:.+]] = linalg.index 0 : index
+// CHECK: %[[OH:.+]] = linalg.index 1 : index
+// CHECK: %[[OW:.+]] = linalg.index 2 : index
+// CHECK: %[[KH:.+]] = linalg.index 3 : index
+// CHECK: %[[KW:.+]] = linalg.index 4 : index
 // CHECK: %[[G:.+]] = linalg.index 5 : index
 // CHECK: %[[ICG:.+]] = linalg.index 6 : index
-// Channel g * 2 + icg; four corner pixels, weighted, summed in torchvision's order, then masked.
+// Channel g * 2 + icg; each corner's position and weight read as scalars at
+// the tap's indices (constant along the channels: the pixel reads stay
+// contiguous), the four weighted pixels summed in torchvision's order, then masked.
 // CHECK: %[[GC:.+]] = arith.muli %[[G]], %{{.+}} : index
 // CHECK: %[[IC:.+]] = arith.addi %[[GC]], %[[ICG]] : index
+// CHECK: %[[C0:.+]] = arith.constant 0 : index
+// CHECK: %[[I0:.+]] = tensor.extract %[[CORNERS]]#0[%[[N]], %[[OH]], %[[OW]], %[[G]], %[[KH]], %[[KW]], %[[C0]]] : tensor<1x4x4x2x3x3x4xi32>
 // CHECK: %[[P0I:.+]] = arith.index_cast %[[I0]] : i32 to index
 // CHECK: %[[P0:.+]] = tensor.extract %[[PLANE]][%[[N]], %[[P0I]], %[[IC]]] : tensor<1x49x4xf32>
+// CHECK: %[[W0:.+]] = tensor.extract %[[CORNERS]]#1[%[[N]], %[[OH]], %[[OW]], %[[G]], %[[KH]], %[[KW]], %[[C0]]] : tensor<1x4x4x2x3x3x4xf32>
 // CHECK: %[[T0:.+]] = arith.mulf %[[W0]], %[[P0]] : f32
-// CHECK: %[[P1:.+]] = tensor.extract %[[PLANE]][%[[N]], %{{.+}}, %[[IC]]]
-// CHECK: %[[T1:.+]] = arith.mulf %[[W1]], %[[P1]] : f32
+// CHECK: %[[T1:.+]] = arith.mulf %{{.+}}, %{{.+}} : f32
 // CHECK: %[[S1:.+]] = arith.addf %[[T0]], %[[T1]] : f32
 // CHECK: %[[S2:.+]] = arith.addf %[[S1]], %{{.+}} : f32
 // CHECK: %[[S3:.+]] = arith.addf %[[S2]], %{{.+}} : f32
@@ -126,12 +131,13 @@ func.func @v2_grouped_nchw(%x: tensor<1x4x7x7xf32>, %off: tensor<1x36x4x4xf32>, 
 // CHECK-SAME: (%[[X:.+]]: tensor<1x8x8x4xf32>, %[[OFF:.+]]: tensor<1x7x7x8xf32>, %[[WGT:.+]]: tensor<4x4x2x2xf32>)
 // CHECK-NOT: linalg.transpose
 // CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<1x7x7x1x2x2x2xf32>, tensor<1x7x7x1x2x2x2xf32>) outs(%{{.+}}, %{{.+}} : tensor<1x7x7x1x2x2x4xi32>, tensor<1x7x7x1x2x2x4xf32>)
-// CHECK: %[[SAMPLES:.+]] = linalg.generic
+// No mask: the sampling generic has no inputs (one indexing map, one block
+// argument) and yields the sum of the four weighted pixels.
+// CHECK: %[[SAMPLES:.+]] = linalg.generic {indexing_maps = [#[[ID7]]], iterator_types
 // CHECK-SAME: outs(%{{.+}} : tensor<1x7x7x2x2x1x4xf32>)
 // CHECK-SAME: {convjit.deform_sample}
+// CHECK-NEXT: ^bb0(%{{[^,]+}}: f32):
 // CHECK-COUNT-4: tensor.extract %{{.+}} : tensor<1x64x4xf32>
-// No mask read, no mask multiply.
-// CHECK-NOT: tensor.extract
 // CHECK: %[[SAMPLE:.+]] = arith.addf %{{.+}}, %{{.+}} : f32
 // CHECK-NEXT: linalg.yield %[[SAMPLE]] : f32
 // CHECK: %[[COLS:.+]] = tensor.collapse_shape %[[SAMPLES]]

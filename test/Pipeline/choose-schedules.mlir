@@ -164,12 +164,11 @@ func.func @layout_changes(%x: tensor<1x16x112x112xf32>, %w: tensor<16x1x1x1xf32>
 
 // -----
 
-// Deformable sampling gathers by data-dependent positions: not vectorized
-// here, but tiled one output pixel at a time so that threads share the
-// pixel loops.
+// Deformable sampling: tiles of one vector of channels (8 on AVX2) of one
+// tap, the pixel loops outermost for the threads to share.
 // CHECK-LABEL: func.func @deform_sampling
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x6x6x3x3x1x16xf32>)
-// CHECK-SAME: convjit.deform_sample, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 0, 0, 0>, tile = array<i64: 1, 1, 1, 0, 0, 0, 0>}
+// CHECK-SAME: convjit.deform_sample, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 0, 0, 0>, tile = array<i64: 1, 1, 1, 1, 1, 1, 8>}
 func.func @deform_sampling(%x: tensor<1x8x8x16xf32>, %off: tensor<1x6x6x18xf32>, %w: tensor<16x16x3x3xf32>) -> tensor<1x6x6x16xf32> {
   %y = conv.deform_conv %x, %off, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 deform_groups 1 layout nhwc
        : (tensor<1x8x8x16xf32>, tensor<1x6x6x18xf32>, tensor<16x16x3x3xf32>) -> tensor<1x6x6x16xf32>
