@@ -168,7 +168,8 @@ std::pair<Value, Value> cornerAt(OpBuilder &nb, Location nl,
 
 /// The columns [N, OH, OW, KH, KW, IC] from channels-last input, offset and
 /// (optional) mask, in two generics:
-///  - corners [N, OH, OW, G, KH, KW, 4]: per tap and offset group, where its
+///  - corners [N, OH, OW, G, KH, KW, 4], tagged kDeformCornersAttr: per tap
+///    and offset group, where its
 ///    four bilinear corners are in the input plane and their weights
 ///    (cornerAt): the position arithmetic, once per tap, not per channel;
 ///  - the samples, tagged kDeformSampleAttr: per channel, the weighted sum
@@ -214,6 +215,8 @@ Value buildSampleColumns(OpBuilder &b, Location loc, const SampleGeometry &geo,
         auto [flat, weight] = cornerAt(nb, nl, geo, args[0], args[1]);
         linalg::YieldOp::create(nb, nl, ValueRange{flat, weight});
       });
+
+  corners->setAttr(kDeformCornersAttr, b.getUnitAttr());
 
   // Samples over (n, oh, ow, kh, kw, g, icg) into [N, OH, OW, KH, KW, G, ICg].
   auto inputType = cast<RankedTensorType>(input.getType());

@@ -18,6 +18,9 @@ inline constexpr llvm::StringLiteral kReluAttr = "convjit.relu";
 /// The generic that gathers deform_conv's bilinear samples into columns.
 inline constexpr llvm::StringLiteral kDeformSampleAttr =
     "convjit.deform_sample";
+/// The generic that finds deform_conv's bilinear corners and weights.
+inline constexpr llvm::StringLiteral kDeformCornersAttr =
+    "convjit.deform_corners";
 
 } // namespace convjit
 

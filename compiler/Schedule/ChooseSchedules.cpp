@@ -772,19 +772,27 @@ static void scheduleDataMovement(RewriterBase &rewriter, Operation *root,
   }
 }
 
-/// Deformable sampling (kDeformSampleAttr, loops (n, oh, ow, kh, kw, g,
-/// icg)): per tap, four corner pixels weighted and summed, each a run of
-/// contiguous channels. Tiles of one vector of channels of one tap; the
-/// pixel loops outermost, where the threads of a multithreaded kernel
-/// share them.
+/// Deformable sampling in two ops, both with the output pixel loops
+/// outermost, where the threads of a multithreaded kernel share them:
+/// - the corners (kDeformCornersAttr, loops (n, oh, ow, g, kh, kw, corner)):
+///   position arithmetic, vectorized over a pixel's taps and corners;
+/// - the samples (kDeformSampleAttr, loops (n, oh, ow, kh, kw, g, icg)): per
+///   tap, four corner pixels weighted and summed, each a run of contiguous
+///   channels; tiles of one vector of channels of one tap.
 static void scheduleDeformSampling(Operation *root, const TargetInfo &target) {
   root->walk([&](linalg::GenericOp op) {
-    if (!op->hasAttr(kDeformSampleAttr) || op.getNumLoops() != 7)
+    if (op.getNumLoops() != 7)
       return;
-    int64_t channels = op.getStaticLoopRanges()[6];
     ConvSchedule schedule;
-    schedule.tile = {1, 1, 1, 1, 1, 1,
-                     std::min<int64_t>(channels, target.f32Lanes())};
+    if (op->hasAttr(kDeformCornersAttr)) {
+      schedule.tile = {1, 1, 1, 1, 0, 0, 0};
+    } else if (op->hasAttr(kDeformSampleAttr)) {
+      int64_t channels = op.getStaticLoopRanges()[6];
+      schedule.tile = {1, 1, 1, 1, 1, 1,
+                       std::min<int64_t>(channels, target.f32Lanes())};
+    } else {
+      return;
+    }
     schedule.reduce.assign(7, 0);
     schedule.interchange = llvm::to_vector(llvm::seq<int64_t>(7));
     op->setAttr(kScheduleAttrName, schedule.toAttr(op.getContext()));

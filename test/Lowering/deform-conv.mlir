@@ -34,6 +34,7 @@
 // CHECK: %[[OFF7:.+]] = tensor.expand_shape %[[OFFT]] {{\[}}[0], [1], [2], [3, 4, 5, 6]] output_shape [1, 4, 4, 2, 3, 3, 2]
 // CHECK: %[[CORNERS:.+]]:2 = linalg.generic {indexing_maps = [#[[DYMAP]], #[[DXMAP]], #[[ID7]], #[[ID7]]]
 // CHECK-SAME: ins(%[[OFF7]], %[[OFF7]] : {{.*}}) outs(%{{.+}}, %{{.+}} : tensor<1x4x4x2x3x3x4xi32>, tensor<1x4x4x2x3x3x4xf32>)
+// CHECK-SAME: {convjit.deform_corners}
 // CHECK: ^bb0(%[[DY:.+]]: f32, %[[DX:.+]]: f32, %{{.+}}: i32, %{{.+}}: f32):
 // CHECK: %[[OH:.+]] = linalg.index 1 : index
 // CHECK: %[[CORNER:.+]] = linalg.index 6 : index

@@ -164,9 +164,12 @@ func.func @layout_changes(%x: tensor<1x16x112x112xf32>, %w: tensor<16x1x1x1xf32>
 
 // -----
 
-// Deformable sampling: tiles of one vector of channels (8 on AVX2) of one
-// tap, the pixel loops outermost for the threads to share.
+// Deformable sampling: the corners vectorized over one output pixel's
+// taps and corners, the samples in tiles of one vector of channels (8 on
+// AVX2) of one tap; the pixel loops outermost for the threads to share.
 // CHECK-LABEL: func.func @deform_sampling
+// CHECK: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<1x6x6x1x3x3x4xi32>, tensor<1x6x6x1x3x3x4xf32>)
+// CHECK-SAME: convjit.deform_corners, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 0, 0, 0>, tile = array<i64: 1, 1, 1, 1, 0, 0, 0>}
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x6x6x3x3x1x16xf32>)
 // CHECK-SAME: convjit.deform_sample, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6>, reduce = array<i64: 0, 0, 0, 0, 0, 0, 0>, tile = array<i64: 1, 1, 1, 1, 1, 1, 8>}
 func.func @deform_sampling(%x: tensor<1x8x8x16xf32>, %off: tensor<1x6x6x18xf32>, %w: tensor<16x16x3x3xf32>) -> tensor<1x6x6x16xf32> {
