@@ -169,9 +169,9 @@ std::pair<Value, Value> cornerAt(OpBuilder &nb, Location nl,
 /// The columns [N, OH, OW, KH, KW, IC] from channels-last input, offset and
 /// (optional) mask, in two generics:
 ///  - corners [N, OH, OW, G, KH, KW, 4], tagged kDeformCornersAttr: per tap
-///    and offset group, where its
-///    four bilinear corners are in the input plane and their weights
-///    (cornerAt): the position arithmetic, once per tap, not per channel;
+///    and offset group, where its four bilinear corners are in the input
+///    plane and their weights (cornerAt): the position arithmetic, once per
+///    tap, not per channel;
 ///  - the samples, tagged kDeformSampleAttr: per channel, the weighted sum
 ///    of the four corner pixels, in torchvision's order, times the mask.
 ///    Along the channels the corners stay put, so each channel run is four
@@ -215,14 +215,11 @@ Value buildSampleColumns(OpBuilder &b, Location loc, const SampleGeometry &geo,
         auto [flat, weight] = cornerAt(nb, nl, geo, args[0], args[1]);
         linalg::YieldOp::create(nb, nl, ValueRange{flat, weight});
       });
-
   corners->setAttr(kDeformCornersAttr, b.getUnitAttr());
 
   // Samples over (n, oh, ow, kh, kw, g, icg) into [N, OH, OW, KH, KW, G, ICg].
-  auto inputType = cast<RankedTensorType>(input.getType());
   Value plane = tensor::CollapseShapeOp::create(
       b, loc, input, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
-  (void)inputType;
   // The corners are read with tensor.extract at the loop indices rather
   // than as operands: operands would be vectors across the channel loop,
   // and the vectorizer would gather the pixels by them; read as scalars at
