@@ -384,7 +384,8 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
   ArrayRef<int64_t> lo = pad.getStaticLow();
   ArrayRef<int64_t> source = pad.getSourceType().getShape();
   // Stride and dilation of each spatial dim, from o*s + k*d.
-  SmallVector<int64_t> strides, dilations, outSize, interiorBegin, interiorEnd;
+  SmallVector<int64_t> strides, dilations, kernel, outSize, interiorBegin,
+      interiorEnd;
   for (unsigned i = 0; i < rank; ++i) {
     AffineExpr expr = inputMap.getResult(1 + i);
     int64_t stride = 0, dilation = 0;
@@ -407,8 +408,8 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
       dilation = 1;
     if (stride == 0 || dilation == 0)
       return; // not the window form
-    int64_t out = bounds[1 + i], kernel = bounds[rank + 2 + i];
-    int64_t reach = dilation * (kernel - 1);
+    int64_t out = bounds[1 + i], taps = bounds[rank + 2 + i];
+    int64_t reach = dilation * (taps - 1);
     // Outputs whose window [o*s - lo, o*s - lo + reach] lies inside.
     int64_t begin = std::min<int64_t>(
         out, llvm::divideCeilSigned(lo[1 + i], stride));
@@ -419,6 +420,7 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
         begin, out);
     strides.push_back(stride);
     dilations.push_back(dilation);
+    kernel.push_back(taps);
     outSize.push_back(out);
     interiorBegin.push_back(begin);
     interiorEnd.push_back(end);
@@ -437,12 +439,13 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
     SmallVector<int64_t> begin, end, kernelBegin, kernelEnd;
   };
   SmallVector<Region> regions;
-  SmallVector<int64_t> kernel;
-  for (unsigned i = 0; i < rank; ++i)
-    kernel.push_back(bounds[rank + 2 + i]);
   if (paddingAddsNothing(op, pad)) {
-    // Per dim, the runs of outputs whose windows keep the same taps.
-    SmallVector<SmallVector<Region, 4>, 3> runs(rank);
+    // Per dim, the runs of outputs [begin, end) whose windows keep the same
+    // taps [kernelBegin, kernelEnd).
+    struct Run {
+      int64_t begin, end, kernelBegin, kernelEnd;
+    };
+    SmallVector<SmallVector<Run>> runs(rank);
     bool croppable = true;
     int64_t count = 1;
     for (unsigned i = 0; i < rank && croppable; ++i) {
@@ -458,12 +461,12 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
           croppable = false; // a window entirely in the padding
           break;
         }
-        if (!runs[i].empty() && runs[i].back().kernelBegin[0] == kBegin &&
-            runs[i].back().kernelEnd[0] == kEnd) {
-          runs[i].back().end[0] = o + 1;
+        if (!runs[i].empty() && runs[i].back().kernelBegin == kBegin &&
+            runs[i].back().kernelEnd == kEnd) {
+          runs[i].back().end = o + 1;
           continue;
         }
-        runs[i].push_back(Region{{o}, {o + 1}, {kBegin}, {kEnd}});
+        runs[i].push_back(Run{o, o + 1, kBegin, kEnd});
       }
       count *= runs[i].size();
     }
@@ -474,19 +477,18 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
       // bands below: it is the op's main work.
       for (int64_t index = 0; index < count; ++index) {
         Region region;
+        bool wholeWindow = true;
         int64_t rest = index;
         for (unsigned i = 0; i < rank; ++i) {
-          const Region &run = runs[i][rest % runs[i].size()];
+          const Run &run = runs[i][rest % runs[i].size()];
           rest /= runs[i].size();
-          region.begin.push_back(run.begin[0]);
-          region.end.push_back(run.end[0]);
-          region.kernelBegin.push_back(run.kernelBegin[0]);
-          region.kernelEnd.push_back(run.kernelEnd[0]);
+          region.begin.push_back(run.begin);
+          region.end.push_back(run.end);
+          region.kernelBegin.push_back(run.kernelBegin);
+          region.kernelEnd.push_back(run.kernelEnd);
+          wholeWindow &= run.kernelBegin == 0 && run.kernelEnd == kernel[i];
         }
-        bool whole = true;
-        for (unsigned i = 0; i < rank; ++i)
-          whole &= region.kernelBegin[i] == 0 && region.kernelEnd[i] == kernel[i];
-        regions.insert(whole ? regions.begin() : regions.end(), region);
+        regions.insert(wholeWindow ? regions.begin() : regions.end(), region);
       }
     }
   }

@@ -134,8 +134,9 @@ struct RegisterTile {
 /// more than 4 + 3. The tile with the fewest cycles per output vector over
 /// the whole row wins, then the one with the fewest loads. (The autotuner
 /// found these remainders: before they were modelled, 4 + 3 beat the
-/// model's 6 + 1 by 15% on ResNet-50's res5b, a 7x7-pixel layer.) A tuning's width and
-/// vector count, where they fit, are the only candidates.
+/// model's 6 + 1 by 15% on ResNet-50's res5b, a 7x7-pixel layer.) A
+/// tuning's width and vector count, where they fit, are the only
+/// candidates.
 static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
                                        const TargetInfo &target,
                                        bool allowBlockTiles,
