@@ -1,6 +1,7 @@
 //===- Jit.cpp - Code generation and in-process linking -------------------===//
 
 #include "Pipeline/Jit.h"
+#include "Pipeline/KernelAbi.h"
 
 #include "llvm/Passes/PassBuilder.h"
 
@@ -62,6 +63,15 @@ llvm::Error convjit::optimizeModule(llvm::Module &module,
     return machine.takeError();
   module.setDataLayout((*machine)->createDataLayout());
   module.setTargetTriple((*machine)->getTargetTriple());
+  // Weight packing runs once per set of weights and its strided copies run
+  // at memory speed either way (13 ms for 2.4M weights, optimized or not),
+  // but optimizing and selecting instructions for its loop nests cost more
+  // than for the kernel on layers that pack many slices (depthwise regions:
+  // two thirds of code generation). It is compiled as written.
+  if (llvm::Function *pack = module.getFunction(kPackSymbol)) {
+    pack->addFnAttr(llvm::Attribute::OptimizeNone);
+    pack->addFnAttr(llvm::Attribute::NoInline);
+  }
   llvm::PipelineTuningOptions tuning;
   // MLIR already unrolled what belongs in registers. LLVM's unroller would
   // flatten whole small loop nests on top: 4-15x the compile time (1.3 s
