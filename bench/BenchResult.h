@@ -111,6 +111,7 @@ struct BenchRun {
   double minTimeMs = 0;
   unsigned minRuns = 0;
   double settleMs = 0;
+  unsigned compileRuns = 1; // cold compiles per layer (median reported)
   std::string layouts; // "nhwc", "nchw" or "both"
   /// convjit used the tuning database (else the cost model only).
   bool tuned = true;

@@ -31,6 +31,9 @@ struct LayerBenchOptions {
   uint64_t seed = 1;
   /// Compile with what `convjit tune` recorded (the tuning database).
   bool tuned = true;
+  /// Cold compiles per layer; the row reports their median (one compile on
+  /// a shared machine is as noisy as one timed run).
+  unsigned compileRuns = 3;
 };
 
 /// One row per layout in `layouts` (the spec's own layout is overridden).

@@ -246,7 +246,7 @@ void convjit::bench::printHeader(llvm::raw_ostream &os, const BenchRun &run) {
      << " runs, per-run median; median over rounds";
   if (run.settleMs > 0)
     os << "; " << formatFixed(run.settleMs, 0) << " ms idle before each batch";
-  os << "\n";
+  os << "; cold compile: median of " << run.compileRuns << "\n";
   os.flush();
 }
 

@@ -168,7 +168,8 @@ llvm::json::Value convjit::bench::runToJson(const BenchRun &run) {
       {"timing", llvm::json::Object{{"rounds", run.rounds},
                                     {"min_time_ms", run.minTimeMs},
                                     {"min_runs", run.minRuns},
-                                    {"settle_ms", run.settleMs}}},
+                                    {"settle_ms", run.settleMs},
+                                    {"compile_runs", run.compileRuns}}},
       {"peak",
        llvm::json::Object{
            {"start_gflops", run.peakStart.gflops},

@@ -81,6 +81,9 @@ struct Flags {
       cl::desc("Idle time before each timed batch, so the previous system's "
                "spinning OpenMP workers sleep (default: 0 at 1 thread, 250 "
                "above)")};
+  cl::opt<unsigned> compileRuns{
+      "compile-runs", cl::init(3), cl::cat(category),
+      cl::desc("Cold compiles per layer; the median is reported")};
   cl::opt<bool> tuned{
       "tuned", cl::init(true), cl::cat(category),
       cl::desc("Compile convjit's kernels with the schedules `convjit tune` "
@@ -157,6 +160,8 @@ llvm::Error checkFlags(const Flags &flags) {
     return llvm::createStringError("--rounds: must be at least 1");
   if (flags.minRuns < 1)
     return llvm::createStringError("--min-runs: must be at least 1");
+  if (flags.compileRuns < 1)
+    return llvm::createStringError("--compile-runs: must be at least 1");
   if (!(flags.minTimeMs >= 0))
     return llvm::createStringError("--min-time-ms: must not be negative");
   if (!(flags.maxDrop > 0 && flags.maxDrop < 1))
@@ -309,6 +314,7 @@ int main(int argc, char **argv) {
   run.rounds = flags.rounds;
   run.minTimeMs = flags.minTimeMs;
   run.minRuns = flags.minRuns;
+  run.compileRuns = flags.compileRuns;
   run.settleMs = flags.settleMs >= 0 ? flags.settleMs
                  : flags.threads > 1 ? 250.0
                                      : 0.0;
@@ -334,6 +340,7 @@ int main(int argc, char **argv) {
   options.vsOneDnn = peers->oneDnn;
   options.referenceFlopLimit = flags.referenceLimitGflop * 1e9;
   options.tuned = flags.tuned;
+  options.compileRuns = flags.compileRuns;
   options.seed = flags.seed;
   llvm::SmallVector<Layout, 2> layouts = chosenLayouts(flags.layout);
   std::vector<size_t> layerOfRow;
