@@ -51,6 +51,20 @@ func.func @dense_large_weights(%x: tensor<1x8x8x64xf32>, %w: tensor<32x64x3x3xf3
 
 // -----
 
+// Weights (2.25 MiB) and the padded image (26x26x256: 676 KiB) both beyond
+// L2 (512 KiB): the channel blocks go innermost, so a tile's input window
+// stays in L1 for all of them instead of every block reading the image
+// from beyond L2.
+// CHECK-LABEL: func.func @dense_large_weights_and_image
+// CHECK: convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>
+func.func @dense_large_weights_and_image(%x: tensor<1x24x24x256xf32>, %w: tensor<256x256x3x3xf32>) -> tensor<1x24x24x256xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 1 layout nhwc
+       : (tensor<1x24x24x256xf32>, tensor<256x256x3x3xf32>) -> tensor<1x24x24x256xf32>
+  return %y : tensor<1x24x24x256xf32>
+}
+
+// -----
+
 // Depthwise: the unit channel dims go, the weight becomes [K..., C], and
 // the schedule vectorizes 8 channels (1 ymm) for 6 outputs and unrolls the
 // window's inner loop (the 3 taps of a row then share their input loads:
