@@ -271,7 +271,8 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
     // L2, whereas innermost a tile's input window stays in L1 for all the
     // blocks while the packed weights stream past in order (DeepLab's
     // dilated layers and wav2vec's 512-channel 1-D layer: 1.06-1.17x; the
-    // layers where only one of the two exceeds L2 ran 3-6% slower so).
+    // layers where only one of the two exceeds L2 ran 3-6% slower so). Not
+    // for a column input (deformable samples): no window to keep in L1.
     int64_t weightBytes = 4 * oc * bounds[loops.inChannel()];
     for (unsigned i = 0; i < r; ++i)
       weightBytes *= bounds[loops.kernel(i)];
@@ -280,8 +281,9 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
                             .getShape()
                             .drop_front())
       imageBytes *= size;
-    bool streamBoth =
-        weightBytes > target.l2Bytes && imageBytes > target.l2Bytes;
+    bool windowInput = op.getIndexingMapsArray()[0].getNumResults() == r + 2;
+    bool streamBoth = windowInput && weightBytes > target.l2Bytes &&
+                      imageBytes > target.l2Bytes;
     bool blocksOuter = blocked && tuning.blocksOuter
                            ? *tuning.blocksOuter
                            : weightBytes > target.l1dBytes && !streamBoth;
