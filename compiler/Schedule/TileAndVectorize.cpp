@@ -172,10 +172,10 @@ static void addCanonicalizations(RewritePatternSet &patterns,
 
 /// Folds the constants peeling leaves (affine.min of a partial tile) into
 /// static slice and op shapes.
-static void makeShapesStatic(Operation *scope) {
-  RewritePatternSet patterns(scope->getContext());
+static FrozenRewritePatternSet shapeFoldingPatterns(MLIRContext *context) {
+  RewritePatternSet patterns(context);
   addCanonicalizations(patterns, {"tensor", "linalg", "arith", "affine", "scf"});
-  (void)applyPatternsGreedily(scope, std::move(patterns));
+  return FrozenRewritePatternSet(std::move(patterns));
 }
 
 /// After tiling, the core and its initializers have unit dims everywhere but
@@ -419,22 +419,22 @@ struct SkipOverwrittenDestination : OpRewritePattern<tensor::InsertSliceOp> {
 };
 } // namespace
 
-static void cleanUpVectors(Operation *scope) {
-  RewritePatternSet patterns(scope->getContext());
-  patterns.add<ForwardInitializerThroughSlice>(scope->getContext());
+static FrozenRewritePatternSet vectorCleanupPatterns(MLIRContext *context) {
+  RewritePatternSet patterns(context);
+  patterns.add<ForwardInitializerThroughSlice>(context);
   vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
   vector::populateVectorReductionToContractPatterns(patterns);
   vector::populateSinkVectorOpsPatterns(patterns);
   addCanonicalizations(patterns, {"vector", "tensor", "arith", "scf", "affine"});
-  (void)applyPatternsGreedily(scope, std::move(patterns));
+  return FrozenRewritePatternSet(std::move(patterns));
 }
 
-static void eliminateOverwrittenInitializers(Operation *scope) {
-  RewritePatternSet patterns(scope->getContext());
-  patterns.add<SkipOverwrittenInitializer, SkipOverwrittenDestination>(
-      scope->getContext());
+static FrozenRewritePatternSet
+overwrittenInitializerPatterns(MLIRContext *context) {
+  RewritePatternSet patterns(context);
+  patterns.add<SkipOverwrittenInitializer, SkipOverwrittenDestination>(context);
   addCanonicalizations(patterns, {"vector", "tensor"});
-  (void)applyPatternsGreedily(scope, std::move(patterns));
+  return FrozenRewritePatternSet(std::move(patterns));
 }
 
 /// Unrolls the reduction loops the schedule marked (after hoisting, so the
@@ -455,6 +455,16 @@ namespace {
 struct TileAndVectorizePass
     : public convjit::impl::ConvjitTileAndVectorizeBase<TileAndVectorizePass> {
   using Base::Base;
+
+  // Built once per pass instance: the JIT keeps its pass pipelines for the
+  // whole process, and collecting every registered op's canonicalizations
+  // and freezing them cost as much as applying them to one kernel.
+  LogicalResult initialize(MLIRContext *context) override {
+    shapeFolding = shapeFoldingPatterns(context);
+    vectorCleanup = vectorCleanupPatterns(context);
+    overwrittenInitializers = overwrittenInitializerPatterns(context);
+    return success();
+  }
 
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> cores;
@@ -482,29 +492,32 @@ struct TileAndVectorizePass
     // would walk the whole function again (a depthwise layer's nine border
     // regions made that quadratic).
     Operation *scope = getOperation();
-    makeShapesStatic(scope);
+    (void)applyPatternsGreedily(scope, shapeFolding);
     if (failed(tileReductionLoops(rewriter, scope)))
       return signalPassFailure();
     dropUnitDims(rewriter, scope);
-    makeShapesStatic(scope);
+    (void)applyPatternsGreedily(scope, shapeFolding);
     sliceStridedInputs(rewriter, scope);
     vectorizeLinalgOpsIn(rewriter, scope);
-    cleanUpVectors(scope);
+    (void)applyPatternsGreedily(scope, vectorCleanup);
     // Innermost first, so the accumulator climbs out of every reduction
     // loop into registers.
     SmallVector<scf::ForOp> loops;
     scope->walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
       (void)hoistLoopInvariantSubsets(rewriter, loop);
-    cleanUpVectors(scope);
+    (void)applyPatternsGreedily(scope, vectorCleanup);
     // Only after the hoisting: before it, the accumulator's initial read
     // still goes through the initializer's write.
-    eliminateOverwrittenInitializers(scope);
+    (void)applyPatternsGreedily(scope, overwrittenInitializers);
     unrollMarkedLoops(scope);
     scope->walk([](Operation *op) {
       op->removeAttr(kTiledCoreAttr);
       op->removeAttr(kTiledInitAttr);
     });
   }
+
+private:
+  FrozenRewritePatternSet shapeFolding, vectorCleanup, overwrittenInitializers;
 };
 } // namespace
