@@ -75,8 +75,9 @@ void setUpConvjit(LayoutCase &c, const LayerBenchOptions &options) {
   for (unsigned run = 1; run < options.compileRuns; ++run) {
     auto again = Kernel::compile(c.spec, compileOptions);
     if (!again) {
-      c.row.convjit = PeerTime::failure(
-          State::Failed, "compile (again): " + llvm::toString(again.takeError()));
+      c.row.convjit = PeerTime::failure(State::Failed,
+                                        "compile (again): " +
+                                            llvm::toString(again.takeError()));
       return;
     }
     coldMs.push_back((*again)->stats().milliseconds);

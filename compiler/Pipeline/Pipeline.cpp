@@ -104,7 +104,8 @@ std::string convjit::stagePipeline(Stage stage,
                threaded ? "func.func(convjit-parallelize,"
                           "convert-linalg-to-loops),"
                         : "func.func(convert-linalg-to-loops),",
-               threaded ? llvm::formatv("convert-scf-to-openmp{{num-threads={0}},canonicalize,",
+               threaded ? llvm::formatv("convert-scf-to-openmp{{num-threads={0}"
+                                        "},canonicalize,",
                                         options.threads)
                               .str()
                         : std::string(),
