@@ -425,6 +425,8 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
     interiorBegin.push_back(begin);
     interiorEnd.push_back(end);
   }
+  SmallVector<bool> unitStride =
+      llvm::map_to_vector(strides, [](int64_t stride) { return stride == 1; });
   bool allInterior = true, emptyInterior = false;
   for (unsigned i = 0; i < rank; ++i) {
     allInterior &= interiorBegin[i] == 0 && interiorEnd[i] == outSize[i];
@@ -620,7 +622,7 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
       copy->setAttr(attr.getName(), attr.getValue());
     copy->setAttr(kScheduleAttrName,
                   chooseChannelwiseSchedule(copy.getStaticLoopRanges(), rank,
-                                            target, tuning)
+                                            target, tuning, unitStride)
                       .toAttr(ctx));
     output = tensor::InsertSliceOp::create(
         rewriter, loc, copy.getResult(0), output,

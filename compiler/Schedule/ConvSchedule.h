@@ -92,9 +92,15 @@ CoreChoice chooseCoreForm(mlir::linalg::LinalgOp op, const ConvCoreLoops &loops,
 /// The schedule of a channel-wise window op with loops (n, o..., c, k...):
 /// a depthwise core or a pooling window. Vectors along the channels, a few
 /// output positions per register tile, one window tap per step.
+///
+/// `unitStrideDims` (optional, one flag per spatial dim) lets the register
+/// tile run along an earlier spatial dim when the last one is a single
+/// output (a border column): only along a dim of stride 1, where vertically
+/// neighbouring outputs share input rows.
 ConvSchedule chooseChannelwiseSchedule(llvm::ArrayRef<int64_t> bounds,
                                        unsigned rank, const TargetInfo &target,
-                                       const ScheduleTuning &tuning = {});
+                                       const ScheduleTuning &tuning = {},
+                                       llvm::ArrayRef<bool> unitStrideDims = {});
 
 } // namespace convjit
 

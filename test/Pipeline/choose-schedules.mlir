@@ -90,10 +90,12 @@ func.func @dense_large_weights_and_image(%x: tensor<1x24x24x256xf32>, %w: tensor
 // CHECK: %[[BW:.*]] = tensor.extract_slice %[[DWPACK]][0, 0, 0] [2, 3, 32]
 // CHECK: linalg.generic {{.*}} ins(%[[BIN]], %[[BW]] : tensor<1x2x15x32xf32>, tensor<2x3x32xf32>) outs(%{{.*}} : tensor<1x1x7x32xf32>)
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 0, 0] [1, 1, 7, 32]
-// The right edge (column 7, rows 0-6): window columns 0-1.
+// The right edge (column 7, rows 0-6): window columns 0-1. One output wide;
+// at stride 2 its tile stays one output (see @depthwise_column below).
 // CHECK: %[[RIN:.*]] = tensor.extract_slice %[[X]][0, 0, 14, 0] [1, 15, 2, 32]
 // CHECK: %[[RW:.*]] = tensor.extract_slice %[[DWPACK]][0, 0, 0] [3, 2, 32]
 // CHECK: linalg.generic {{.*}} ins(%[[RIN]], %[[RW]] : tensor<1x15x2x32xf32>, tensor<3x2x32xf32>) outs(%{{.*}} : tensor<1x7x1x32xf32>)
+// CHECK-SAME: tile = array<i64: 1, 1, 1, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 7, 0] [1, 7, 1, 32]
 // The corner: a 2x2 window.
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x2x32xf32>, tensor<2x2x32xf32>) outs(%{{.*}} : tensor<1x1x1x32xf32>)
@@ -102,6 +104,20 @@ func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> te
   %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 32 layout nhwc
        : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32>
   return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// At stride 1, a border column (one output wide, six tall) takes its register
+// tile down the column with the window's rows unrolled: vertically
+// neighbouring outputs share input rows.
+// CHECK-LABEL: func.func @depthwise_column
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x6x1x16xf32>)
+// CHECK-SAME: tile = array<i64: 1, 6, 1, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 1, 0>
+func.func @depthwise_column(%x: tensor<1x8x8x16xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<1x8x8x16xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nhwc
+       : (tensor<1x8x8x16xf32>, tensor<16x1x3x3xf32>) -> tensor<1x8x8x16xf32>
+  return %y : tensor<1x8x8x16xf32>
 }
 
 // -----
