@@ -332,7 +332,8 @@ static Value sliceWindow(RewriterBase &rewriter, Location loc,
   AffineMap map = op.getIndexingMapsArray()[1];
   SmallVector<int64_t> offsets, sizes, ones(type.getRank(), 1);
   for (auto [d, expr] : llvm::enumerate(map.getResults())) {
-    auto loop = cast<AffineDimExpr>(expr).getPosition();
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    int64_t loop = dim ? dim.getPosition() : -1;
     bool tap = loop >= rank + 2 && loop < 2 * rank + 2;
     offsets.push_back(tap ? begin[loop - rank - 2] : 0);
     sizes.push_back(tap ? end[loop - rank - 2] - begin[loop - rank - 2]
@@ -435,8 +436,8 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
   if (allInterior || emptyInterior)
     return; // nothing to gain: no border, or no interior
 
-  // The regions: [begin, end) per spatial dim; cropped ones also keep the
-  // window taps [kernelBegin, kernelEnd).
+  // The regions: outputs [begin, end) per spatial dim, reading the window
+  // taps [kernelBegin, kernelEnd) (all of them, unless cropped).
   struct Region {
     SmallVector<int64_t> begin, end, kernelBegin, kernelEnd;
   };
@@ -494,25 +495,26 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
       }
     }
   }
-  bool cropped = !regions.empty();
-  Region whole;
-  whole.begin.assign(rank, 0);
-  whole.end.assign(outSize.begin(), outSize.end());
-  Region middle = whole;
-  for (unsigned i = 0; i < rank && !cropped; ++i) {
-    Region front = middle, back = middle;
-    front.begin[i] = 0;
-    front.end[i] = interiorBegin[i];
-    back.begin[i] = interiorEnd[i];
-    back.end[i] = outSize[i];
-    for (Region *band : {&front, &back})
-      if (band->begin[i] < band->end[i])
-        regions.push_back(*band);
-    middle.begin[i] = interiorBegin[i];
-    middle.end[i] = interiorEnd[i];
-  }
-  if (!cropped)
+  if (regions.empty()) {
+    Region middle;
+    middle.begin.assign(rank, 0);
+    middle.end.assign(outSize.begin(), outSize.end());
+    middle.kernelBegin.assign(rank, 0);
+    middle.kernelEnd.assign(kernel.begin(), kernel.end());
+    for (unsigned i = 0; i < rank; ++i) {
+      Region front = middle, back = middle;
+      front.begin[i] = 0;
+      front.end[i] = interiorBegin[i];
+      back.begin[i] = interiorEnd[i];
+      back.end[i] = outSize[i];
+      for (Region *band : {&front, &back})
+        if (band->begin[i] < band->end[i])
+          regions.push_back(*band);
+      middle.begin[i] = interiorBegin[i];
+      middle.end[i] = interiorEnd[i];
+    }
     regions.insert(regions.begin(), middle);
+  }
 
   MLIRContext *ctx = op.getContext();
   Location loc = op.getLoc();
@@ -530,12 +532,10 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
     for (unsigned i = 0; i < rank; ++i) {
       outOffsets.push_back(region.begin[i]);
       outSizes.push_back(region.end[i] - region.begin[i]);
-      int64_t kBegin = cropped ? region.kernelBegin[i] : 0;
-      int64_t kEnd = cropped ? region.kernelEnd[i] : kernel[i];
-      int64_t start =
-          region.begin[i] * strides[i] + dilations[i] * kBegin - lo[1 + i];
+      int64_t start = region.begin[i] * strides[i] +
+                      dilations[i] * region.kernelBegin[i] - lo[1 + i];
       int64_t stop = (region.end[i] - 1) * strides[i] +
-                     dilations[i] * (kEnd - 1) + 1 - lo[1 + i];
+                     dilations[i] * (region.kernelEnd[i] - 1) + 1 - lo[1 + i];
       int64_t from = std::max<int64_t>(start, 0);
       int64_t to = std::min<int64_t>(stop, source[1 + i]);
       inOffsets.push_back(from);
@@ -604,9 +604,8 @@ static void splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
     }
     SmallVector<Value> inputs(op.getDpsInputs());
     inputs[0] = input;
-    if (cropped)
-      inputs[1] = sliceWindow(rewriter, loc, op, rank, region.kernelBegin,
-                              region.kernelEnd);
+    inputs[1] = sliceWindow(rewriter, loc, op, rank, region.kernelBegin,
+                            region.kernelEnd);
     auto copy = linalg::GenericOp::create(
         rewriter, loc, TypeRange{regionInit.getType()}, inputs,
         ValueRange{regionInit}, op.getIndexingMapsArray(),
