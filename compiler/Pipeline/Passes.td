@@ -47,6 +47,25 @@ def ConvjitCopiesToLinalg : Pass<"convjit-copies-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def ConvjitVectorizeCopies
+    : Pass<"convjit-vectorize-copies", "mlir::func::FuncOp"> {
+  let summary = "Copies and fills of contiguous rows become vector loads and stores";
+  let description = [{
+    Runs after bufferization, on the linalg.copy and linalg.fill ops no
+    schedule tiled (a padded input's copy, its zero borders, a transposed
+    conv's phases put in place). The trailing dimensions that are contiguous
+    in every operand collapse into rows; each row is moved by vector loads
+    and stores of a cache line (64 bytes), with one shorter vector for a
+    remainder, in a loop nest over the other dimensions. A copy or fill whose
+    innermost dimension is strided is left alone (it lowers to scalar loops).
+    The kernel's LLVM pipeline then needs no loop vectorizer.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def ConvjitParallelize : Pass<"convjit-parallelize", "mlir::func::FuncOp"> {
   let summary = "Turn the tile loops marked parallel into scf.parallel";
   let description = [{

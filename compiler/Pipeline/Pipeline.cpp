@@ -89,6 +89,7 @@ std::string convjit::stagePipeline(Stage stage,
                "drop-equivalent-buffer-results,canonicalize,"
                "convjit-workspace,"
                "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
+               "func.func(convjit-vectorize-copies),"
                "{0}"
                "func.func(convjit-scalarize-reads),"
                "convert-vector-to-scf{{full-unroll},"

@@ -1,0 +1,60 @@
+// Copies and fills move rows of contiguous elements as cache-line vectors,
+// with one shorter vector for a remainder; a strided innermost dimension is
+// left to the scalar lowering.
+// RUN: convjit-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(convjit-vectorize-copies))' | FileCheck %s
+
+// A padded input's copy: width and channels are contiguous in both buffers
+// (224 x 3 = 672 floats per row, 42 vectors of 16), the rows are not.
+// CHECK-LABEL: func.func @copy_rows
+// CHECK-DAG: %[[SRC:.+]] = memref.collapse_shape %arg0 {{\[}}[0], [1], [2, 3]] : memref<1x224x224x3xf32> into memref<1x224x672xf32>
+// CHECK-DAG: %[[DST:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0], [1], [2, 3]] : memref<1x224x224x3xf32, strided<[158700, 690, 3, 1], offset: 2079>> into memref<1x224x672xf32, strided<[158700, 690, 1], offset: 2079>>
+// CHECK: scf.for %[[H:.+]] = %c0{{.*}} to %c224 step %c1
+// CHECK: scf.for %[[W:.+]] = %c0{{.*}} to %c672 step %c16
+// CHECK: %[[V:.+]] = vector.load %[[SRC]][%c0{{.*}}, %[[H]], %[[W]]] : memref<1x224x672xf32>, vector<16xf32>
+// CHECK: vector.store %[[V]], %[[DST]][%c0{{.*}}, %[[H]], %[[W]]]
+// CHECK-NOT: linalg.copy
+func.func @copy_rows(%in: memref<1x224x224x3xf32>, %padded: memref<1x230x230x3xf32>) {
+  %sub = memref.subview %padded[0, 3, 3, 0] [1, 224, 224, 3] [1, 1, 1, 1] : memref<1x230x230x3xf32> to memref<1x224x224x3xf32, strided<[158700, 690, 3, 1], offset: 2079>>
+  linalg.copy ins(%in : memref<1x224x224x3xf32>) outs(%sub : memref<1x224x224x3xf32, strided<[158700, 690, 3, 1], offset: 2079>>)
+  return
+}
+
+// -----
+
+// A fill of 2070 contiguous floats: 129 vectors of 16 and one of 6.
+// CHECK-LABEL: func.func @fill_with_remainder
+// CHECK: %[[FLAT:.+]] = memref.collapse_shape %arg0 {{\[}}[0, 1, 2, 3]] : memref<1x3x230x3xf32> into memref<2070xf32>
+// CHECK: scf.for %[[I:.+]] = %c0{{.*}} to %c2064 step %c16
+// CHECK: %[[Z:.+]] = vector.broadcast %{{.+}} : f32 to vector<16xf32>
+// CHECK: vector.store %[[Z]], %[[FLAT]][%[[I]]] : memref<2070xf32>, vector<16xf32>
+// CHECK: %[[TAIL:.+]] = vector.broadcast %{{.+}} : f32 to vector<6xf32>
+// CHECK: vector.store %[[TAIL]], %[[FLAT]][%c2064{{.*}}] : memref<2070xf32>, vector<6xf32>
+// CHECK-NOT: linalg.fill
+func.func @fill_with_remainder(%border: memref<1x3x230x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%border : memref<1x3x230x3xf32>)
+  return
+}
+
+// -----
+
+// One vector per row needs no loop over the row.
+// CHECK-LABEL: func.func @one_vector_per_row
+// CHECK: scf.for %[[H:.+]] = %c0{{.*}} to %c28 step %c1
+// CHECK-NOT: scf.for
+// CHECK: vector.load %arg0[%c0{{.*}}, %[[H]], %c0{{.*}}, %c0{{.*}}] : memref<1x28x1x16xf32>, vector<16xf32>
+func.func @one_vector_per_row(%from: memref<1x28x1x16xf32>, %to: memref<1x28x1x16xf32, strided<[57600, 1920, 64, 1], offset: 1920>>) {
+  linalg.copy ins(%from : memref<1x28x1x16xf32>) outs(%to : memref<1x28x1x16xf32, strided<[57600, 1920, 64, 1], offset: 1920>>)
+  return
+}
+
+// -----
+
+// A gather along the innermost dimension stays a linalg.copy.
+// CHECK-LABEL: func.func @strided_innermost
+// CHECK: linalg.copy
+// CHECK-NOT: vector.load
+func.func @strided_innermost(%from: memref<8xf32, strided<[81]>>, %to: memref<8xf32>) {
+  linalg.copy ins(%from : memref<8xf32, strided<[81]>>) outs(%to : memref<8xf32>)
+  return
+}
