@@ -1,4 +1,5 @@
-//===- Jit.h - LLVM IR to machine code, and machine code into the process -*- C++ -*-===//
+//===- Jit.h - LLVM IR to machine code, and machine code into the process -*-
+//C++ -*-===//
 //
 // The two halves of JIT compilation kept apart so the persistent kernel cache
 // can sit between them: `compileToObject` turns an LLVM IR module into a
@@ -7,7 +8,7 @@
 //
 // mlir::ExecutionEngine fuses the two and offers no way to load a cached
 // object (nor to tune LLVM's pipeline), so this uses the same LLVM pieces
-// (TargetMachine, the new pass manager's -O3 pipeline, ORC LLJIT) directly.
+// (TargetMachine, the new pass manager, ORC LLJIT) directly.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CONVJIT_PIPELINE_JIT_H
@@ -36,8 +37,9 @@ namespace convjit {
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetInfo &target);
 
-/// Runs LLVM's -O3 pipeline, without loop unrolling, on `module` for
-/// `target` (in place).
+/// Runs the kernels' LLVM pipeline (the cleanup passes of -O3 that matter
+/// for code MLIR already vectorized; see Jit.cpp) on `module` for `target`
+/// (in place).
 llvm::Error optimizeModule(llvm::Module &module, const TargetInfo &target);
 
 enum class CodeGenFile { Object, Assembly };
