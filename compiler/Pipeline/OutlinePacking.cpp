@@ -113,6 +113,30 @@ static WeightSlice computeWeightSlice(func::FuncOp func) {
   return slice;
 }
 
+/// A slice of prepared weights that only convjit_run reads stays there, as
+/// a view of what the pack function stores: stored itself it was a second
+/// copy of the weights it views, with its own packing loops (a depthwise
+/// layer's eight border regions each stored their cropped window, and the
+/// pack function was a fifth of the compile).
+static void keepSlicesInRun(WeightSlice &slice) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    SmallVector<Operation *> views;
+    for (Operation *op : slice.ops)
+      if (isa<tensor::ExtractSliceOp>(op) &&
+          llvm::none_of(op->getUsers(), [&](Operation *user) {
+            return slice.ops.contains(user);
+          }))
+        views.push_back(op);
+    for (Operation *op : views) {
+      slice.ops.remove(op);
+      slice.values.remove(op->getResult(0));
+      changed = true;
+    }
+  }
+}
+
 namespace {
 struct OutlinePackingPass
     : public convjit::impl::ConvjitOutlinePackingBase<OutlinePackingPass> {
@@ -125,6 +149,7 @@ struct OutlinePackingPass
     }
     MLIRContext *context = &getContext();
     WeightSlice slice = computeWeightSlice(run);
+    keepSlicesInRun(slice);
     SmallVector<unsigned> weightArgs;
     for (BlockArgument arg : run.getArguments())
       if (slice.values.contains(arg))
