@@ -1,5 +1,6 @@
 //===- CopiesToLinalg.cpp - memref.copy as linalg.copy --------------------===//
 
+#include "Lowering/RewriteConfig.h"
 #include "Pipeline/PassDetail.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -13,6 +14,7 @@ namespace convjit {
 } // namespace convjit
 
 using namespace mlir;
+using namespace convjit;
 
 namespace {
 struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
@@ -36,7 +38,8 @@ struct CopiesToLinalgPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<CopyToLinalg>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     sweepConfig())))
       return signalPassFailure();
   }
 };

@@ -1,5 +1,6 @@
 //===- LowerTransposes.cpp - Register transposes as target shuffles -------===//
 
+#include "Lowering/RewriteConfig.h"
 #include "Pipeline/PassDetail.h"
 #include "Target/TargetInfo.h"
 
@@ -16,6 +17,7 @@ namespace convjit {
 } // namespace convjit
 
 using namespace mlir;
+using namespace convjit;
 
 namespace {
 struct LowerTransposesPass
@@ -43,7 +45,7 @@ struct LowerTransposesPass
   }
 
   void runOnOperation() override {
-    if (failed(applyPatternsGreedily(getOperation(), patterns)))
+    if (failed(applyPatternsGreedily(getOperation(), patterns, sweepConfig())))
       return signalPassFailure();
   }
 

@@ -44,6 +44,8 @@ void convjit::registerPipelinePasses() {
   });
 }
 
+// Canonicalizations run without region simplification, as convjit's own
+// pattern sweeps do (sweepConfig in Lowering/RewriteConfig.h says why).
 std::string convjit::stagePipeline(Stage stage,
                                    const CodegenOptions &options) {
   bool threaded = options.threads > 1;
@@ -54,10 +56,11 @@ std::string convjit::stagePipeline(Stage stage,
     // The schedule is chosen before weight packing is outlined: the layout
     // it wants the weights in is then prepared once, in convjit_pack.
     return llvm::formatv("convjit-kernel-abi,convert-conv-to-linalg,"
-                         "canonicalize,cse,"
+                         "canonicalize{{region-simplify=disabled},cse,"
                          "func.func(convjit-choose-schedules{{target={0}{1}}),"
-                         "canonicalize,cse,"
-                         "convjit-outline-packing,canonicalize,cse",
+                         "canonicalize{{region-simplify=disabled},cse,"
+                         "convjit-outline-packing,canonicalize{{region-"
+                         "simplify=disabled},cse",
                          options.target.name, options.tuning.passOptions())
         .str();
   case Stage::Tiled:
@@ -66,8 +69,10 @@ std::string convjit::stagePipeline(Stage stage,
     // compares pairwise (with Presburger sets) and a subview to lower. On a
     // depthwise layer with nine regions that was half of bufferization.
     return llvm::formatv("func.func(convjit-tile-and-vectorize{{"
-                         "min-parallel-work={0}}),canonicalize,cse,"
-                         "fold-tensor-subset-ops,canonicalize,cse",
+                         "min-parallel-work={0}}),canonicalize{{region-"
+                         "simplify=disabled},cse,"
+                         "fold-tensor-subset-ops,canonicalize{{region-simplify="
+                         "disabled},cse",
                          options.minParallelWork)
         .str();
   case Stage::LLVM:
@@ -86,7 +91,8 @@ std::string convjit::stagePipeline(Stage stage,
                "func.func(convjit-results-in-place),eliminate-empty-tensors,"
                "one-shot-bufferize{{bufferize-function-boundaries "
                "function-boundary-type-conversion=identity-layout-map},"
-               "drop-equivalent-buffer-results,canonicalize,"
+               "drop-equivalent-buffer-results,canonicalize{{region-simplify="
+               "disabled},"
                "convjit-workspace,"
                "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
                "func.func(convjit-vectorize-copies),"
@@ -105,13 +111,14 @@ std::string convjit::stagePipeline(Stage stage,
                threaded ? "func.func(convjit-parallelize,"
                           "convert-linalg-to-loops),"
                         : "func.func(convert-linalg-to-loops),",
-               threaded ? llvm::formatv("convert-scf-to-openmp{{num-threads={0}"
-                                        "},canonicalize,",
-                                        options.threads)
-                              .str()
-                        : std::string(),
+               threaded
+                   ? llvm::formatv("convert-scf-to-openmp{{num-threads={0}"
+                                   "},canonicalize{{region-simplify=disabled},",
+                                   options.threads)
+                         .str()
+                   : std::string(),
                threaded ? "convert-openmp-to-llvm," : "", options.target.name,
-               threaded ? ",canonicalize,cse" : "")
+               threaded ? ",canonicalize{region-simplify=disabled},cse" : "")
         .str();
   case Stage::LLVMIR:
   case Stage::Asm:

@@ -1,5 +1,6 @@
 //===- ResultsInPlace.cpp - Reshapes move from results to destinations ----===//
 
+#include "Lowering/RewriteConfig.h"
 #include "Pipeline/PassDetail.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -15,6 +16,7 @@ namespace convjit {
 } // namespace convjit
 
 using namespace mlir;
+using namespace convjit;
 
 namespace {
 /// materialize_in_destination (collapse_shape %v) in %out : memref
@@ -92,7 +94,8 @@ struct ResultsInPlacePass
     RewritePatternSet patterns(&getContext());
     patterns.add<MaterializeBeforeCollapse, BuildResultInDestination>(
         &getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     sweepConfig())))
       return signalPassFailure();
   }
 };

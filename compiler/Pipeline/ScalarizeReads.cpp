@@ -1,5 +1,6 @@
 //===- ScalarizeReads.cpp - Reads used element by element as scalar loads -===//
 
+#include "Lowering/RewriteConfig.h"
 #include "Pipeline/PassDetail.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,6 +18,7 @@ namespace convjit {
 } // namespace convjit
 
 using namespace mlir;
+using namespace convjit;
 
 /// An in-bounds, unmasked, minor-identity read of a memref: one that can
 /// become loads of its elements at the read's indices plus their offsets.
@@ -112,7 +114,8 @@ struct ScalarizeReadsPass
     RewritePatternSet patterns(&getContext());
     patterns.add<ScalarizeStridedRead, ScalarizeOddContractInput>(
         &getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     sweepConfig())))
       return signalPassFailure();
   }
 };

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Lowering/RewriteConfig.h"
 #include "Schedule/ConvSchedule.h"
 #include "Schedule/Passes.h"
 
@@ -493,24 +494,24 @@ struct TileAndVectorizePass
     // would walk the whole function again (a depthwise layer's nine border
     // regions made that quadratic).
     Operation *scope = getOperation();
-    (void)applyPatternsGreedily(scope, shapeFolding);
+    (void)applyPatternsGreedily(scope, shapeFolding, sweepConfig());
     if (failed(tileReductionLoops(rewriter, scope)))
       return signalPassFailure();
     dropUnitDims(rewriter, scope);
-    (void)applyPatternsGreedily(scope, shapeFolding);
+    (void)applyPatternsGreedily(scope, shapeFolding, sweepConfig());
     sliceStridedInputs(rewriter, scope);
     vectorizeLinalgOpsIn(rewriter, scope);
-    (void)applyPatternsGreedily(scope, vectorCleanup);
+    (void)applyPatternsGreedily(scope, vectorCleanup, sweepConfig());
     // Innermost first, so the accumulator climbs out of every reduction
     // loop into registers.
     SmallVector<scf::ForOp> loops;
     scope->walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
       (void)hoistLoopInvariantSubsets(rewriter, loop);
-    (void)applyPatternsGreedily(scope, vectorCleanup);
+    (void)applyPatternsGreedily(scope, vectorCleanup, sweepConfig());
     // Only after the hoisting: before it, the accumulator's initial read
     // still goes through the initializer's write.
-    (void)applyPatternsGreedily(scope, overwrittenInitializers);
+    (void)applyPatternsGreedily(scope, overwrittenInitializers, sweepConfig());
     unrollMarkedLoops(scope);
     scope->walk([](Operation *op) {
       op->removeAttr(kTiledCoreAttr);
