@@ -28,6 +28,10 @@ inline constexpr llvm::StringLiteral kScheduleAttrName = "convjit.schedule";
 inline constexpr llvm::StringLiteral kParallelLoopAttrName =
     "convjit.parallel";
 
+/// Marks a reduction loop of a vectorized tile that convjit-unroll-windows
+/// unrolls completely (the schedule's `unroll`).
+inline constexpr llvm::StringLiteral kUnrollLoopAttrName = "convjit.unroll";
+
 struct ConvSchedule {
   /// Per loop of the generic; parallel loops get their tile size here and 0
   /// for reductions.

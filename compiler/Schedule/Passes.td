@@ -65,8 +65,8 @@ def ConvjitTileAndVectorize
     `convjit-choose-schedules` chose it or a test pinned it; ops without
     one stay untouched and become plain loops. The schedule applied is
     recorded on the outermost loop of the tile nest, so the printed IR
-    shows it. `unroll` (optional) marks reduction loops to unroll once the
-    tile is vectorized.
+    shows it. `unroll` (optional) marks reduction loops `convjit.unroll`,
+    for `convjit-unroll-windows` to unroll.
 
     The two outermost tile loops that run more than once are marked
     `convjit.parallel` (multithreaded kernels divide the work there), for
@@ -83,6 +83,20 @@ def ConvjitTileAndVectorize
     "mlir::tensor::TensorDialect", "mlir::vector::VectorDialect",
     "mlir::affine::AffineDialect",
   ];
+}
+
+def ConvjitUnrollWindows
+    : Pass<"convjit-unroll-windows", "mlir::func::FuncOp"> {
+  let summary = "Unroll the reduction loops a schedule marked for unrolling";
+  let description = [{
+    Completely unrolls every scf.for marked `convjit.unroll` (by
+    `convjit-tile-and-vectorize`, from a schedule's `unroll`: the window taps
+    of a register tile, whose loads overlap), so that LLVM sees the loads
+    neighbouring taps share. Runs after bufferization: unrolled on tensors,
+    the copies of the loop body multiplied the reads that bufferization
+    analyses pairwise.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
 }
 
 #endif // CONVJIT_SCHEDULE_PASSES

@@ -42,8 +42,6 @@ static SmallVector<OpFoldResult> asIndexAttrs(Builder &b,
 /// copy the value is the core's schedule, until its reductions are tiled.
 static constexpr llvm::StringLiteral kTiledCoreAttr = "convjit.tiled_core";
 static constexpr llvm::StringLiteral kTiledInitAttr = "convjit.tiled_init";
-/// Marks a reduction loop the schedule unrolls once the tile is vectorized.
-static constexpr llvm::StringLiteral kUnrollAttr = "convjit.unroll";
 
 /// Tiles `core`'s parallel loops, fusing the op that initializes the output
 /// (fill or bias broadcast) into the tile so the accumulator starts in
@@ -153,7 +151,7 @@ static LogicalResult tileReductionLoops(RewriterBase &rewriter,
     // One loop per reduction dimension, in order.
     for (auto [dim, loop] : llvm::zip(reductionDims, reduced->loops))
       if (!schedule.unroll.empty() && schedule.unroll[dim] != 0)
-        loop->setAttr(kUnrollAttr, rewriter.getUnitAttr());
+        loop->setAttr(kUnrollLoopAttrName, rewriter.getUnitAttr());
   }
   return success();
 }
@@ -438,20 +436,6 @@ overwrittenInitializerPatterns(MLIRContext *context) {
   return FrozenRewritePatternSet(std::move(patterns));
 }
 
-/// Unrolls the reduction loops the schedule marked (after hoisting, so the
-/// accumulators are loop-carried vectors and the body is loads and FMAs).
-static void unrollMarkedLoops(Operation *scope) {
-  SmallVector<scf::ForOp> marked;
-  scope->walk([&](scf::ForOp loop) {
-    if (loop->hasAttr(kUnrollAttr))
-      marked.push_back(loop);
-  });
-  for (scf::ForOp loop : marked) {
-    loop->removeAttr(kUnrollAttr);
-    (void)loopUnrollFull(loop);
-  }
-}
-
 namespace {
 struct TileAndVectorizePass
     : public convjit::impl::ConvjitTileAndVectorizeBase<TileAndVectorizePass> {
@@ -512,7 +496,6 @@ struct TileAndVectorizePass
     // Only after the hoisting: before it, the accumulator's initial read
     // still goes through the initializer's write.
     (void)applyPatternsGreedily(scope, overwrittenInitializers, sweepConfig());
-    unrollMarkedLoops(scope);
     scope->walk([](Operation *op) {
       op->removeAttr(kTiledCoreAttr);
       op->removeAttr(kTiledInitAttr);

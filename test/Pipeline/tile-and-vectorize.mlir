@@ -86,15 +86,14 @@ func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: 
 #w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
 #out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
 
-// `unroll` on kw: the kw loop is gone after vectorization, its 3 taps are
-// three contractions in the kh loop's body, each reading the input one
-// position further on.
+// `unroll` on kw marks the kw loop of the vectorized tile for
+// convjit-unroll-windows (unroll-windows.mlir unrolls it).
 // CHECK-LABEL: func.func @unrolled_window
 // CHECK: scf.for {{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<4x16xf32>)
-// CHECK-NOT: scf.for
-// CHECK-COUNT-3: vector.contract {{.*}} : vector<4x16xf32>, vector<16x16xf32> into vector<4x16xf32>
+// CHECK: scf.for {{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<4x16xf32>)
+// CHECK: vector.contract {{.*}} : vector<4x16xf32>, vector<16x16xf32> into vector<4x16xf32>
 // CHECK-NOT: vector.contract
-// CHECK: scf.yield
+// CHECK: } {convjit.unroll}
 // CHECK: unroll = array<i64: 0, 0, 0, 0, 0, 1, 0>
 func.func @unrolled_window(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x16xf32>, %init: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
   %zero = arith.constant 0.0 : f32
