@@ -3,10 +3,13 @@
 #include "Lowering/RewriteConfig.h"
 #include "Pipeline/PassDetail.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -88,12 +91,126 @@ struct BuildResultInDestination
   }
 };
 
+/// Whether a transfer stays inside its tensor along every dimension: then it
+/// accesses the same elements of a bigger tensor at shifted indices (one that
+/// may run past the end is cut off there, or padded, instead).
+static bool staysInBounds(VectorTransferOpInterface transfer) {
+  return llvm::all_of(transfer.getInBoundsValues(),
+                      [](bool inBounds) { return inBounds; });
+}
+
+/// The values that carry the tensor `root` (a loop nest's iteration
+/// argument) through its loops, if every use along the way is an in-bounds
+/// vector transfer, a nested loop's initial value or a yield: then the nest
+/// only reads and writes elements of it and can carry a bigger tensor of
+/// which it is a slice. Appends the transfers to `transfers`.
+static bool collectCarried(Value root, SmallVectorImpl<Value> &carried,
+                           SmallVectorImpl<Operation *> &transfers) {
+  SmallVector<Value> worklist{root};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    carried.push_back(value);
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (auto write = dyn_cast<vector::TransferWriteOp>(user)) {
+        if (&use != &write.getBaseMutable() || !staysInBounds(write) ||
+            write.getMask())
+          return false;
+        transfers.push_back(write);
+        worklist.push_back(write.getResult());
+      } else if (auto read = dyn_cast<vector::TransferReadOp>(user)) {
+        if (!staysInBounds(read) || read.getMask())
+          return false;
+        transfers.push_back(read);
+      } else if (auto loop = dyn_cast<scf::ForOp>(user)) {
+        worklist.push_back(loop.getTiedLoopRegionIterArg(&use));
+        worklist.push_back(loop.getTiedLoopResult(&use));
+      } else if (auto yield = dyn_cast<scf::YieldOp>(user)) {
+        // The loop result it becomes is carried already (see above).
+        if (!isa<scf::ForOp>(yield->getParentOp()))
+          return false;
+      } else {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/// insert_slice (loops over an empty tile or a slice of %dest) into %dest
+///   -> loops over %dest, writing at the slice's offsets
+/// A region of a result computed by tile loops (an interior or border region
+/// of a depthwise layer) writes straight into the whole result. As a slice
+/// extracted and inserted back, every tile's write was compared with every
+/// other slice of the result by bufferization (Presburger sets): a fifth of
+/// a depthwise layer's compile.
+struct WriteRegionInPlace : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    auto result = dyn_cast<OpResult>(insert.getSource());
+    auto loop = result ? dyn_cast<scf::ForOp>(result.getOwner()) : nullptr;
+    if (!loop || !result.hasOneUse() || !insert.hasUnitStride() ||
+        insert.getSourceType().getRank() != insert.getDestType().getRank())
+      return failure();
+    SmallVector<int64_t> offsets(insert.getStaticOffsets());
+    if (ShapedType::isDynamicShape(offsets))
+      return failure();
+    Value dest = insert.getDest();
+    // The whole result must exist before the loops start writing into it.
+    if (Operation *def = dest.getDefiningOp();
+        def &&
+        (def->getBlock() != loop->getBlock() || !def->isBeforeInBlock(loop)))
+      return failure();
+    OpOperand &init = loop.getInitArgsMutable()[result.getResultNumber()];
+    Operation *initDef = init.get().getDefiningOp();
+    auto sameSlice = dyn_cast_or_null<tensor::ExtractSliceOp>(initDef);
+    if (!isa_and_nonnull<tensor::EmptyOp>(initDef) &&
+        !(sameSlice && sameSlice.getSource() == dest &&
+          sameSlice.getMixedOffsets() == insert.getMixedOffsets() &&
+          sameSlice.getMixedSizes() == insert.getMixedSizes() &&
+          sameSlice.hasUnitStride()))
+      return failure();
+    SmallVector<Value> carried;
+    SmallVector<Operation *> transfers;
+    if (!collectCarried(loop.getTiedLoopRegionIterArg(&init), carried,
+                        transfers))
+      return failure();
+    carried.push_back(result);
+
+    Type wholeType = dest.getType();
+    rewriter.modifyOpInPlace(loop, [&] { init.set(dest); });
+    for (Value value : carried)
+      value.setType(wholeType);
+    for (Operation *transfer : transfers) {
+      auto indices =
+          isa<vector::TransferWriteOp>(transfer)
+              ? cast<vector::TransferWriteOp>(transfer).getIndicesMutable()
+              : cast<vector::TransferReadOp>(transfer).getIndicesMutable();
+      rewriter.setInsertionPoint(transfer);
+      for (auto [index, offset] : llvm::zip(indices, offsets)) {
+        if (offset == 0)
+          continue;
+        Value shifted =
+            arith::AddIOp::create(rewriter, transfer->getLoc(), index.get(),
+                                  arith::ConstantIndexOp::create(
+                                      rewriter, transfer->getLoc(), offset));
+        rewriter.modifyOpInPlace(transfer, [&] { index.set(shifted); });
+      }
+    }
+    rewriter.replaceOp(insert, result);
+    if (initDef->use_empty())
+      rewriter.eraseOp(initDef);
+    return success();
+  }
+};
+
 struct ResultsInPlacePass
     : public convjit::impl::ConvjitResultsInPlaceBase<ResultsInPlacePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<MaterializeBeforeCollapse, BuildResultInDestination>(
-        &getContext());
+    patterns.add<MaterializeBeforeCollapse, BuildResultInDestination,
+                 WriteRegionInPlace>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      sweepConfig())))
       return signalPassFailure();

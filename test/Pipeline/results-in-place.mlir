@@ -59,3 +59,40 @@ func.func @result_from_parts(%interior: tensor<3x16xf32>, %border: tensor<1x16xf
   bufferization.materialize_in_destination %1 in restrict writable %out : (tensor<4x16xf32>, memref<4x16xf32>) -> ()
   return
 }
+
+// -----
+
+// A region computed by tile loops carries the whole result and writes at the
+// region's offsets, instead of a slice extracted and inserted back; after
+// bufferization the tile writes land in the caller's buffer with no copy.
+// CHECK-LABEL: func.func @region_loops_in_place
+// CHECK: %[[WHOLE:.*]] = bufferization.to_tensor %arg1 restrict writable
+// CHECK: scf.for %[[I:[a-z0-9]+]] = {{.*}} iter_args(%{{.*}} = %[[WHOLE]]) -> (tensor<1x6x6x8xf32>)
+// CHECK: scf.for %[[J:[a-z0-9]+]] = {{.*}} -> (tensor<1x6x6x8xf32>)
+// CHECK-DAG: %[[H:.*]] = arith.addi %[[I]], %c1
+// CHECK-DAG: %[[W:.*]] = arith.addi %[[J]], %c1
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %[[H]], %[[W]], %c0] {{.*}} : vector<2x8xf32>, tensor<1x6x6x8xf32>
+// CHECK-NOT: tensor.insert_slice
+// BUFFERS-LABEL: func.func @region_loops_in_place
+// BUFFERS-NOT: memref.alloc
+// BUFFERS-NOT: memref.copy
+// BUFFERS: vector.transfer_write %{{.*}}, %arg1[
+func.func @region_loops_in_place(%in: tensor<1x4x4x8xf32>, %out: memref<1x6x6x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant dense<0.0> : vector<2x8xf32>
+  %whole = tensor.empty() : tensor<1x6x6x8xf32>
+  %part = tensor.empty() : tensor<1x4x4x8xf32>
+  %rows = scf.for %i = %c0 to %c4 step %c1 iter_args(%t = %part) -> (tensor<1x4x4x8xf32>) {
+    %cols = scf.for %j = %c0 to %c4 step %c2 iter_args(%u = %t) -> (tensor<1x4x4x8xf32>) {
+      %w = vector.transfer_write %zero, %u[%c0, %i, %j, %c0] {in_bounds = [true, true]} : vector<2x8xf32>, tensor<1x4x4x8xf32>
+      scf.yield %w : tensor<1x4x4x8xf32>
+    }
+    scf.yield %cols : tensor<1x4x4x8xf32>
+  }
+  %r = tensor.insert_slice %rows into %whole[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x4x4x8xf32> into tensor<1x6x6x8xf32>
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<1x6x6x8xf32>, memref<1x6x6x8xf32>) -> ()
+  return
+}
