@@ -63,6 +63,11 @@ llvm::Error convjit::optimizeModule(llvm::Module &module,
     return machine.takeError();
   module.setDataLayout((*machine)->createDataLayout());
   module.setTargetTriple((*machine)->getTargetTriple());
+  // Kernels never throw: without unwind tables (which -O3 dropped after
+  // inferring this), code generation emits no call frame information.
+  for (llvm::Function &function : module)
+    if (!function.isDeclaration())
+      function.addFnAttr(llvm::Attribute::NoUnwind);
   // Weight packing runs once per set of weights and its strided copies run
   // at memory speed either way (13 ms for 2.4M weights, optimized or not),
   // but optimizing and selecting instructions for its loop nests cost more
