@@ -6,8 +6,8 @@
 
 namespace convjit {
 
-/// The greedy driver's settings for convjit's own pattern sweeps and
-/// canonicalizations (kCanonicalize in Pipeline.cpp). They rewrite
+/// The greedy driver's settings for convjit's own pattern sweeps (and, as a
+/// pass option, for the JIT pipeline's canonicalizations). They rewrite
 /// structured IR (loops, tensors, vectors) with nothing to merge or prune
 /// in its blocks: region simplification after every sweep left the machine
 /// code of 33 layers (at 1 and 2 threads) byte-identical when disabled and

@@ -85,9 +85,9 @@ llvm::Error convjit::optimizeModule(llvm::Module &module,
   // that finds nothing here: loop vectorization of vector code,
   // interprocedural constant propagation, an inliner with nothing to
   // inline, induction variable rewriting. Kernel speed on the anchor set,
-  // side by side (all 24 layers at 1 thread, 11 at 2): within noise (+-4%). No
-  // unroller either: on top of MLIR's unrolling it flattened whole small
-  // loop nests (1.3 s to compile a small 3-D conv).
+  // side by side (all 24 layers at 1 thread, 11 at 2): within noise
+  // (+-4%). No unroller either: on top of MLIR's unrolling it flattened
+  // whole small loop nests (1.3 s to compile a small 3-D conv).
   static constexpr llvm::StringLiteral kKernelPipeline =
       "function(sroa,early-cse<memssa>,instcombine,simplifycfg,"
       "loop-mssa(loop-rotate,licm),gvn,instcombine,simplifycfg)";

@@ -1,5 +1,4 @@
-//===- Jit.h - LLVM IR to machine code, and machine code into the process -*-
-//C++ -*-===//
+//===- Jit.h - LLVM IR to machine code, and machine code into the process -*- C++ -*-===//
 //
 // The two halves of JIT compilation kept apart so the persistent kernel cache
 // can sit between them: `compileToObject` turns an LLVM IR module into a

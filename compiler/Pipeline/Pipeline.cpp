@@ -44,8 +44,11 @@ void convjit::registerPipelinePasses() {
   });
 }
 
-// Canonicalizations run without region simplification, as convjit's own
-// pattern sweeps do (sweepConfig in Lowering/RewriteConfig.h says why).
+/// Canonicalizations run without region simplification, as convjit's own
+/// pattern sweeps do (sweepConfig in Lowering/RewriteConfig.h says why).
+static constexpr llvm::StringLiteral kCanonicalize =
+    "canonicalize{region-simplify=disabled}";
+
 std::string convjit::stagePipeline(Stage stage,
                                    const CodegenOptions &options) {
   bool threaded = options.threads > 1;
@@ -55,13 +58,11 @@ std::string convjit::stagePipeline(Stage stage,
   case Stage::Linalg:
     // The schedule is chosen before weight packing is outlined: the layout
     // it wants the weights in is then prepared once, in convjit_pack.
-    return llvm::formatv("convjit-kernel-abi,convert-conv-to-linalg,"
-                         "canonicalize{{region-simplify=disabled},cse,"
+    return llvm::formatv("convjit-kernel-abi,convert-conv-to-linalg,{2},cse,"
                          "func.func(convjit-choose-schedules{{target={0}{1}}),"
-                         "canonicalize{{region-simplify=disabled},cse,"
-                         "convjit-outline-packing,canonicalize{{region-"
-                         "simplify=disabled},cse",
-                         options.target.name, options.tuning.passOptions())
+                         "{2},cse,convjit-outline-packing,{2},cse",
+                         options.target.name, options.tuning.passOptions(),
+                         kCanonicalize)
         .str();
   case Stage::Tiled:
     // Vector reads and writes of a tile's slices are folded into reads and
@@ -69,11 +70,9 @@ std::string convjit::stagePipeline(Stage stage,
     // compares pairwise (with Presburger sets) and a subview to lower. On a
     // depthwise layer with nine regions that was half of bufferization.
     return llvm::formatv("func.func(convjit-tile-and-vectorize{{"
-                         "min-parallel-work={0}}),canonicalize{{region-"
-                         "simplify=disabled},cse,"
-                         "fold-tensor-subset-ops,canonicalize{{region-simplify="
-                         "disabled},cse",
-                         options.minParallelWork)
+                         "min-parallel-work={0}}),{1},cse,"
+                         "fold-tensor-subset-ops,{1},cse",
+                         options.minParallelWork, kCanonicalize)
         .str();
   case Stage::LLVM:
     // Temporaries (padded inputs, layout changes) live in the workspace the
@@ -81,19 +80,18 @@ std::string convjit::stagePipeline(Stage stage,
     // loops: stack buffers there overflow the stack on large shapes. With
     // threads, only the tile loops the schedules marked become OpenMP
     // work-sharing loops: the loops of unscheduled ops (border fills, small
-    // copies) stay sequential, where LLVM vectorizes them; as collapsed
-    // OpenMP loops they ran scalar, one element per iteration, and made a
-    // depthwise layer 3x slower on 2 threads than on 1. A last canonicalize
-    // of the LLVM dialect is needed only with threads (it folds the memref
-    // descriptors passed to the outlined OpenMP regions): on one thread it
-    // left the machine code unchanged and took 15% of this stage.
+    // copies) stay sequential; as collapsed OpenMP loops they ran scalar,
+    // one element per iteration, and made a depthwise layer 3x slower on 2
+    // threads than on 1. A last canonicalize of the LLVM dialect is needed
+    // only with threads (it folds the memref descriptors passed to the
+    // outlined OpenMP regions): on one thread it left the machine code
+    // unchanged and took 15% of this stage.
     return llvm::formatv(
                "func.func(convjit-results-in-place),eliminate-empty-tensors,"
                "one-shot-bufferize{{bufferize-function-boundaries "
                "function-boundary-type-conversion=identity-layout-map},"
-               "drop-equivalent-buffer-results,func.func(convjit-unroll-"
-               "windows),"
-               "canonicalize{{region-simplify=disabled},"
+               "drop-equivalent-buffer-results,"
+               "func.func(convjit-unroll-windows),{5},"
                "convjit-workspace,"
                "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
                "func.func(convjit-vectorize-copies),"
@@ -112,14 +110,14 @@ std::string convjit::stagePipeline(Stage stage,
                threaded ? "func.func(convjit-parallelize,"
                           "convert-linalg-to-loops),"
                         : "func.func(convert-linalg-to-loops),",
-               threaded
-                   ? llvm::formatv("convert-scf-to-openmp{{num-threads={0}"
-                                   "},canonicalize{{region-simplify=disabled},",
-                                   options.threads)
-                         .str()
-                   : std::string(),
+               threaded ? llvm::formatv("convert-scf-to-openmp{{num-threads="
+                                        "{0}},{1},",
+                                        options.threads, kCanonicalize)
+                              .str()
+                        : std::string(),
                threaded ? "convert-openmp-to-llvm," : "", options.target.name,
-               threaded ? ",canonicalize{region-simplify=disabled},cse" : "")
+               threaded ? ("," + kCanonicalize + ",cse").str() : std::string(),
+               kCanonicalize)
         .str();
   case Stage::LLVMIR:
   case Stage::Asm:
