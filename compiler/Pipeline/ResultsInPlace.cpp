@@ -126,8 +126,12 @@ static bool collectCarried(Value root, SmallVectorImpl<Value> &carried,
         worklist.push_back(loop.getTiedLoopRegionIterArg(&use));
         worklist.push_back(loop.getTiedLoopResult(&use));
       } else if (auto yield = dyn_cast<scf::YieldOp>(user)) {
-        // The loop result it becomes is carried already (see above).
-        if (!isa<scf::ForOp>(yield->getParentOp()))
+        // Yielded in the place of the iteration argument it came from: the
+        // loop result it becomes is carried already (see above).
+        auto parent = dyn_cast<scf::ForOp>(yield->getParentOp());
+        if (!parent ||
+            !llvm::is_contained(
+                carried, parent.getRegionIterArgs()[use.getOperandNumber()]))
           return false;
       } else {
         return false;
