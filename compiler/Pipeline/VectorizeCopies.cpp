@@ -80,7 +80,11 @@ static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
       return failure();
     dims = std::min(dims, contiguousTrailingDims(sourceType));
   }
-  if (dims == 0 || !targetType.getElementType().isIntOrFloat())
+  // Whole bytes per element: a vector of i1 is stored packed, a memref of
+  // i1 is not.
+  Type element = targetType.getElementType();
+  if (dims == 0 || !element.isIntOrFloat() ||
+      element.getIntOrFloatBitWidth() % 8 != 0)
     return failure();
 
   Location loc = op->getLoc();
@@ -93,8 +97,7 @@ static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
   int64_t rowLength = rowType.getShape().back();
   Type elementType = rowType.getElementType();
   int64_t width = std::max<int64_t>(
-      1, kVectorBytes /
-             std::max<int64_t>(1, elementType.getIntOrFloatBitWidth() / 8));
+      1, kVectorBytes / (elementType.getIntOrFloatBitWidth() / 8));
 
   auto constant = [&](int64_t value) -> Value {
     return arith::ConstantIndexOp::create(rewriter, loc, value);

@@ -58,3 +58,15 @@ func.func @strided_innermost(%from: memref<8xf32, strided<[81]>>, %to: memref<8x
   linalg.copy ins(%from : memref<8xf32, strided<[81]>>) outs(%to : memref<8xf32>)
   return
 }
+
+// -----
+
+// i1 buffers hold a byte per element, a vector of i1 a bit: left alone.
+// CHECK-LABEL: func.func @bits
+// CHECK: linalg.fill
+// CHECK-NOT: vector.store
+func.func @bits(%flags: memref<64xi1>) {
+  %true = arith.constant true
+  linalg.fill ins(%true : i1) outs(%flags : memref<64xi1>)
+  return
+}
