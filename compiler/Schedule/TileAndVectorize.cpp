@@ -495,7 +495,7 @@ struct TileAndVectorizePass
     // Innermost first, so the accumulator climbs out of every reduction
     // loop into registers. Only reduction loops: a tile loop's reads and
     // writes move with it, and proving that (ValueBounds, Presburger sets)
-    // cost a quarter of this pass on a depthwise layer's 33 loops.
+    // cost an eighth of this pass on a depthwise layer's 33 loops.
     SmallVector<scf::ForOp> loops;
     scope->walk([&](scf::ForOp loop) {
       if (loop->hasAttr(kReductionLoopAttr))
