@@ -91,19 +91,13 @@ struct BuildResultInDestination
   }
 };
 
-/// Whether a transfer stays inside its tensor along every dimension: then it
-/// accesses the same elements of a bigger tensor at shifted indices (one that
-/// may run past the end is cut off there, or padded, instead).
-static bool staysInBounds(VectorTransferOpInterface transfer) {
-  return llvm::all_of(transfer.getInBoundsValues(),
-                      [](bool inBounds) { return inBounds; });
-}
-
 /// The values that carry the tensor `root` (a loop nest's iteration
 /// argument) through its loops, if every use along the way is an in-bounds
 /// vector transfer, a nested loop's initial value or a yield: then the nest
 /// only reads and writes elements of it and can carry a bigger tensor of
-/// which it is a slice. Appends the transfers to `transfers`.
+/// which it is a slice. (A transfer that may run past the slice's end is
+/// cut off or padded there, but not in the bigger tensor.) Appends the
+/// transfers to `transfers`.
 static bool collectCarried(Value root, SmallVectorImpl<Value> &carried,
                            SmallVectorImpl<Operation *> &transfers) {
   SmallVector<Value> worklist{root};
@@ -113,13 +107,13 @@ static bool collectCarried(Value root, SmallVectorImpl<Value> &carried,
     for (OpOperand &use : value.getUses()) {
       Operation *user = use.getOwner();
       if (auto write = dyn_cast<vector::TransferWriteOp>(user)) {
-        if (&use != &write.getBaseMutable() || !staysInBounds(write) ||
+        if (&use != &write.getBaseMutable() || write.hasOutOfBoundsDim() ||
             write.getMask())
           return false;
         transfers.push_back(write);
         worklist.push_back(write.getResult());
       } else if (auto read = dyn_cast<vector::TransferReadOp>(user)) {
-        if (!staysInBounds(read) || read.getMask())
+        if (read.hasOutOfBoundsDim() || read.getMask())
           return false;
         transfers.push_back(read);
       } else if (auto loop = dyn_cast<scf::ForOp>(user)) {

@@ -29,24 +29,6 @@ using namespace mlir;
 /// Bytes moved per vector load and store: a cache line.
 static constexpr int64_t kVectorBytes = 64;
 
-/// How many trailing dimensions of `type` form one contiguous run, given
-/// its static strides; 0 if the innermost stride is not 1 or not static.
-static int64_t contiguousTrailingDims(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
-      strides.back() != 1)
-    return 0;
-  int64_t dims = 1;
-  for (int64_t d = type.getRank() - 2; d >= 0; --d) {
-    if (ShapedType::isDynamic(strides[d]) ||
-        strides[d] != strides[d + 1] * type.getDimSize(d + 1))
-      break;
-    ++dims;
-  }
-  return dims;
-}
-
 /// `value` with its trailing `dims` dimensions collapsed into one.
 static Value collapseTrailing(RewriterBase &rewriter, Location loc, Value value,
                               int64_t dims) {
@@ -73,12 +55,15 @@ static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
   auto targetType = cast<MemRefType>(target.getType());
   if (!targetType.hasStaticShape() || targetType.getRank() == 0)
     return failure();
-  int64_t dims = contiguousTrailingDims(targetType);
+  if (!targetType.isLastDimUnitStride())
+    return failure();
+  int64_t dims = targetType.getNumContiguousTrailingDims();
   if (source) {
     auto sourceType = cast<MemRefType>(source.getType());
-    if (sourceType.getShape() != targetType.getShape())
+    if (sourceType.getShape() != targetType.getShape() ||
+        !sourceType.isLastDimUnitStride())
       return failure();
-    dims = std::min(dims, contiguousTrailingDims(sourceType));
+    dims = std::min(dims, sourceType.getNumContiguousTrailingDims());
   }
   // Whole bytes per element: a vector of i1 is stored packed, a memref of
   // i1 is not.
@@ -95,9 +80,8 @@ static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
   auto rowType = cast<MemRefType>(target.getType());
   int64_t rank = rowType.getRank();
   int64_t rowLength = rowType.getShape().back();
-  Type elementType = rowType.getElementType();
   int64_t width = std::max<int64_t>(
-      1, kVectorBytes / (elementType.getIntOrFloatBitWidth() / 8));
+      1, kVectorBytes / (element.getIntOrFloatBitWidth() / 8));
 
   auto constant = [&](int64_t value) -> Value {
     return arith::ConstantIndexOp::create(rewriter, loc, value);
@@ -105,7 +89,7 @@ static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
   // One row of `length` elements from `start`, as a vector.
   auto moveRow = [&](OpBuilder &b, ValueRange outer, Value start,
                      int64_t length) {
-    auto vectorType = VectorType::get({length}, elementType);
+    auto vectorType = VectorType::get({length}, element);
     SmallVector<Value> indices(outer);
     indices.push_back(start);
     Value row =
