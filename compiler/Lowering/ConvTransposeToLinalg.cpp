@@ -13,7 +13,9 @@
 // phase p only ever meet the kernel taps k = c_p + j*s of that upsampled
 // convolution, and in[q + e_p + j] -- a direct stride-1 convolution of the
 // original input with a sub-kernel, written back with stride s. Every
-// product it computes is a real one.
+// product it computes is a real one. When the phases are alike (as for a
+// k=4, s=2 layer) they are one convolution at shifted offsets, built once in
+// a loop over the phases.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +24,10 @@
 #include "Lowering/LinalgHelpers.h"
 #include "Lowering/Patterns.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -186,6 +191,40 @@ struct ConvTransposeAsUpsampledConv
   }
 };
 
+/// Input positions [begin, end) of each spatial dim of a channels-last
+/// `input`: cropped where they lie inside it, zero where they reach outside.
+Value inputWindow(OpBuilder &b, Location loc, Value input,
+                  ArrayRef<int64_t> begin, ArrayRef<int64_t> end) {
+  ArrayRef<int64_t> inShape =
+      cast<RankedTensorType>(input.getType()).getShape();
+  unsigned rank = begin.size();
+  SmallVector<int64_t> offsets(inShape.size(), 0), sizes(inShape);
+  SmallVector<int64_t> padLo, padHi;
+  for (unsigned d = 0; d < rank; ++d) {
+    int64_t from = std::clamp<int64_t>(begin[d], 0, inShape[d + 1]);
+    int64_t to = std::clamp<int64_t>(end[d], from, inShape[d + 1]);
+    offsets[d + 1] = from;
+    sizes[d + 1] = to - from;
+    padLo.push_back(from - begin[d]);
+    padHi.push_back(end[d] - to);
+  }
+  if (llvm::is_contained(ArrayRef<int64_t>(sizes).slice(1, rank), 0)) {
+    SmallVector<int64_t> shape(inShape);
+    for (unsigned d = 0; d < rank; ++d)
+      shape[d + 1] = end[d] - begin[d];
+    return filledTensor(b, loc, shape, 0.0f);
+  }
+  Value window = input;
+  if (ArrayRef<int64_t>(sizes) != inShape) {
+    MLIRContext *ctx = b.getContext();
+    window = tensor::ExtractSliceOp::create(
+        b, loc, input, getAsIndexOpFoldResult(ctx, offsets),
+        getAsIndexOpFoldResult(ctx, sizes),
+        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(inShape.size(), 1)));
+  }
+  return padSpatial(b, loc, window, padLo, padHi, 0.0f);
+}
+
 /// One output phase along one spatial dim of the upsampled convolution.
 struct Phase {
   int64_t firstTap = 0; // c: the first kernel tap the phase meets
@@ -193,6 +232,13 @@ struct Phase {
   int64_t inputStart = 0; // e: input read by output q at tap j is q + e + j
   int64_t outputs = 0;  // Q_p: outputs o < O with o = q*s + p
 };
+
+/// The front padding of dim d of the upsampled convolution (dilation 1):
+/// where the upsampled input's element 0 sits.
+int64_t upsampledFrontPad(conv::ConvTransposeOp op, unsigned d) {
+  int64_t kernel = op.getWeight().getType().getDimSize(2 + d);
+  return kernel - 1 - op.getPadLo()[d];
+}
 
 /// Phase p of a dim of an upsampled convolution with front padding `lo`
 /// (the upsampled input's element i*s sits at lo + i*s).
@@ -220,30 +266,198 @@ struct ConvTransposeByPhases : OpConversionPattern<conv::ConvTransposeOp> {
         llvm::all_of(strides, [](int64_t s) { return s == 1; }))
       return rewriter.notifyMatchFailure(op, "needs stride > 1, dilation 1");
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     conv::Layout layout = op.getLayout();
     auto groups = static_cast<int64_t>(op.getGroups());
-    ArrayRef<int64_t> kernel = op.getWeight().getType().getShape().drop_front(2);
-    unsigned rank = kernel.size();
     SmallVector<int64_t> outShape =
         channelsLastShape(op.getType().getShape(), layout);
     Value input = toChannelsLast(rewriter, loc, adaptor.getInput(), layout);
-    ArrayRef<int64_t> inShape =
-        cast<RankedTensorType>(input.getType()).getShape();
     Value flipped =
         flipTransposedWeight(rewriter, loc, adaptor.getWeight(), groups);
+    // Grouped cores get their weights merged block-diagonally by the
+    // scheduler, a re-layout that would run in the loop: one by one there.
+    Value output;
+    if (std::optional<SmallVector<SmallVector<Phase>>> alike =
+            alikePhases(op, outShape);
+        alike && groups == 1)
+      output = buildPhaseLoops(rewriter, loc, op, adaptor, input, flipped,
+                               *alike, outShape);
+    else
+      output = buildPhasesOneByOne(rewriter, loc, op, adaptor, input, flipped,
+                                   outShape, groups);
+    if (op.getRelu())
+      output = applyRelu(rewriter, loc, output);
+    rewriter.replaceOp(op, fromChannelsLast(rewriter, loc, output, layout));
+    return success();
+  }
+
+private:
+  /// The phases of every spatial dim, when they all meet the same number of
+  /// taps (at least one) and the same number of outputs along each dim: then
+  /// the phases are one convolution of the same shape at shifted offsets.
+  static std::optional<SmallVector<SmallVector<Phase>>>
+  alikePhases(conv::ConvTransposeOp op, ArrayRef<int64_t> outShape) {
+    ArrayRef<int64_t> kernel =
+        op.getWeight().getType().getShape().drop_front(2);
+    SmallVector<SmallVector<Phase>> all;
+    for (auto [d, k] : llvm::enumerate(kernel)) {
+      int64_t stride = op.getStrides()[d];
+      int64_t lo = upsampledFrontPad(op, d);
+      SmallVector<Phase> &phases = all.emplace_back();
+      for (int64_t p = 0; p < stride; ++p) {
+        phases.push_back(phaseOf(p, stride, k, lo, outShape[d + 1]));
+        if (phases.back().taps == 0 || phases.back().outputs == 0 ||
+            phases.back().taps != phases.front().taps ||
+            phases.back().outputs != phases.front().outputs)
+          return std::nullopt;
+      }
+    }
+    return all;
+  }
+
+  /// Alike phases as one convolution in a loop nest over the phases: the
+  /// core is compiled once instead of once per phase (a stride-2 2-D layer
+  /// has four), and the input is padded once for all of them. Phase p of a
+  /// dim reads its window from input (p - lo) ceildiv s on and its taps from
+  /// (lo - p) mod s on; the weights of all phases are stacked [P..., T...,
+  /// IC, OC] outside the loops, where they depend on the weights alone.
+  Value buildPhaseLoops(OpBuilder &b, Location loc, conv::ConvTransposeOp op,
+                        OpAdaptor adaptor, Value input, Value flipped,
+                        ArrayRef<SmallVector<Phase>> phases,
+                        ArrayRef<int64_t> outShape) const {
+    MLIRContext *ctx = b.getContext();
+    unsigned rank = phases.size();
+    ArrayRef<int64_t> inShape =
+        cast<RankedTensorType>(input.getType()).getShape();
+    ArrayRef<int64_t> strides = op.getStrides();
+
+    // One padded input holding every phase's window; `first` is the input
+    // position of its element 0.
+    SmallVector<int64_t> first, last, window;
+    for (unsigned d = 0; d < rank; ++d) {
+      window.push_back(phases[d].front().outputs + phases[d].front().taps - 1);
+      first.push_back(phases[d].front().inputStart);
+      last.push_back(first.back() + window.back());
+      for (const Phase &phase : phases[d]) {
+        first.back() = std::min(first.back(), phase.inputStart);
+        last.back() = std::max(last.back(), phase.inputStart + window.back());
+      }
+    }
+    Value padded = inputWindow(b, loc, input, first, last);
+
+    // stacked[p..., j..., ic, oc] = flipped[(lo - p) mod s + j*s..., ic, oc]
+    auto flippedShape = cast<RankedTensorType>(flipped.getType()).getShape();
+    SmallVector<int64_t> stackShape(strides), taps;
+    for (unsigned d = 0; d < rank; ++d)
+      taps.push_back(phases[d].front().taps);
+    stackShape.append(taps);
+    stackShape.append({flippedShape[rank], flippedShape[rank + 1]});
+    unsigned stackRank = stackShape.size();
+    SmallVector<AffineExpr> readTaps;
+    for (unsigned d = 0; d < rank; ++d) {
+      int64_t lo = upsampledFrontPad(op, d);
+      readTaps.push_back((lo - getAffineDimExpr(d, ctx)) % strides[d] +
+                         getAffineDimExpr(rank + d, ctx) * strides[d]);
+    }
+    readTaps.push_back(getAffineDimExpr(2 * rank, ctx));
+    readTaps.push_back(getAffineDimExpr(2 * rank + 1, ctx));
+    Value stackInit =
+        tensor::EmptyOp::create(b, loc, stackShape, b.getF32Type());
+    Value stacked =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{stackInit.getType()}, ValueRange{flipped},
+            ValueRange{stackInit},
+            ArrayRef<AffineMap>{AffineMap::get(stackRank, 0, readTaps, ctx),
+                                b.getMultiDimIdentityMap(stackRank)},
+            SmallVector<utils::IteratorType>(stackRank,
+                                             utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location nl, ValueRange args) {
+              linalg::YieldOp::create(nb, nl, args[0]);
+            })
+            .getResult(0);
+
+    SmallVector<int64_t> phaseShape(outShape);
+    for (unsigned d = 0; d < rank; ++d)
+      phaseShape[d + 1] = phases[d].front().outputs;
+    SmallVector<Value> lbs, ubs, steps;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    for (int64_t stride : strides) {
+      lbs.push_back(zero);
+      ubs.push_back(arith::ConstantIndexOp::create(b, loc, stride));
+      steps.push_back(one);
+    }
+    Value output = tensor::EmptyOp::create(b, loc, outShape, b.getF32Type());
+    scf::LoopNest nest = scf::buildLoopNest(
+        b, loc, lbs, ubs, steps, ValueRange{output},
+        [&](OpBuilder &nb, Location nl, ValueRange ivs,
+            ValueRange carried) -> scf::ValueVector {
+          SmallVector<OpFoldResult> inOffsets{nb.getIndexAttr(0)},
+              inSizes{nb.getIndexAttr(inShape[0])};
+          SmallVector<OpFoldResult> kOffsets, kSizes,
+              outOffsets{nb.getIndexAttr(0)};
+          for (unsigned d = 0; d < rank; ++d) {
+            int64_t lo = upsampledFrontPad(op, d);
+            AffineExpr p = getAffineDimExpr(0, ctx);
+            inOffsets.push_back(affine::makeComposedFoldedAffineApply(
+                nb, nl, (p - lo).ceilDiv(strides[d]) - first[d], {ivs[d]}));
+            inSizes.push_back(nb.getIndexAttr(window[d]));
+            kOffsets.push_back(ivs[d]);
+            kSizes.push_back(nb.getIndexAttr(1));
+            outOffsets.push_back(ivs[d]);
+          }
+          inOffsets.push_back(nb.getIndexAttr(0));
+          inSizes.push_back(nb.getIndexAttr(inShape.back()));
+          for (unsigned i = rank; i < stackRank; ++i) {
+            kOffsets.push_back(nb.getIndexAttr(0));
+            kSizes.push_back(nb.getIndexAttr(stackShape[i]));
+          }
+          outOffsets.push_back(nb.getIndexAttr(0));
+          Value phaseInput = tensor::ExtractSliceOp::create(
+              nb, nl, padded, inOffsets, inSizes,
+              getAsIndexOpFoldResult(ctx,
+                                     SmallVector<int64_t>(inShape.size(), 1)));
+          auto subKernelType = RankedTensorType::get(
+              ArrayRef<int64_t>(stackShape).drop_front(rank), nb.getF32Type());
+          Value subKernel = tensor::ExtractSliceOp::create(
+              nb, nl, subKernelType, stacked, kOffsets, kSizes,
+              getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(stackRank, 1)));
+          Value phaseOutput =
+              buildPhaseCore(nb, nl, op, phaseInput, subKernel,
+                             adaptor.getBias(), /*groups=*/1, phaseShape);
+          SmallVector<int64_t> outSteps(outShape.size(), 1);
+          for (unsigned d = 0; d < rank; ++d)
+            outSteps[d + 1] = strides[d];
+          return {tensor::InsertSliceOp::create(
+              nb, nl, phaseOutput, carried[0], outOffsets,
+              getAsIndexOpFoldResult(ctx, phaseShape),
+              getAsIndexOpFoldResult(ctx, outSteps))};
+        });
+    return nest.results.front();
+  }
+
+  /// Every phase as its own convolution, unrolled: phases that differ in
+  /// taps or outputs, grouped layers.
+  Value buildPhasesOneByOne(OpBuilder &b, Location loc,
+                            conv::ConvTransposeOp op, OpAdaptor adaptor,
+                            Value input, Value flipped,
+                            ArrayRef<int64_t> outShape, int64_t groups) const {
+    MLIRContext *ctx = b.getContext();
+    ArrayRef<int64_t> strides = op.getStrides();
+    ArrayRef<int64_t> kernel =
+        op.getWeight().getType().getShape().drop_front(2);
+    unsigned rank = kernel.size();
+    ArrayRef<int64_t> inShape =
+        cast<RankedTensorType>(input.getType()).getShape();
     unsigned kernelLead = groups > 1 ? 1 : 0; // [g,] k..., ic, oc
     ArrayRef<int64_t> flippedShape =
         cast<RankedTensorType>(flipped.getType()).getShape();
-
-    Value output = tensor::EmptyOp::create(rewriter, loc, outShape,
-                                           rewriter.getF32Type());
+    Value output = tensor::EmptyOp::create(b, loc, outShape, b.getF32Type());
     SmallVector<int64_t> phaseIndex(rank, 0);
     while (true) {
       SmallVector<Phase> phases;
       bool empty = false;
       for (unsigned d = 0; d < rank; ++d) {
-        int64_t lo = kernel[d] - 1 - op.getPadLo()[d];
+        int64_t lo = upsampledFrontPad(op, d);
         phases.push_back(phaseOf(phaseIndex[d], strides[d], kernel[d], lo,
                                  outShape[d + 1]));
         empty |= phases.back().outputs == 0;
@@ -253,7 +467,7 @@ struct ConvTransposeByPhases : OpConversionPattern<conv::ConvTransposeOp> {
         for (unsigned d = 0; d < rank; ++d)
           phaseShape[d + 1] = phases[d].outputs;
         Value phaseOutput =
-            buildPhase(rewriter, loc, op, adaptor, input, inShape, flipped,
+            buildPhase(b, loc, op, adaptor, input, inShape, flipped,
                        flippedShape, kernelLead, phases, phaseShape, groups);
         SmallVector<int64_t> offsets(outShape.size(), 0), steps(
                                                               outShape.size(), 1);
@@ -262,8 +476,7 @@ struct ConvTransposeByPhases : OpConversionPattern<conv::ConvTransposeOp> {
           steps[d + 1] = strides[d];
         }
         output = tensor::InsertSliceOp::create(
-            rewriter, loc, phaseOutput, output,
-            getAsIndexOpFoldResult(ctx, offsets),
+            b, loc, phaseOutput, output, getAsIndexOpFoldResult(ctx, offsets),
             getAsIndexOpFoldResult(ctx, phaseShape),
             getAsIndexOpFoldResult(ctx, steps));
       }
@@ -277,13 +490,9 @@ struct ConvTransposeByPhases : OpConversionPattern<conv::ConvTransposeOp> {
       if (d < 0)
         break;
     }
-    if (op.getRelu())
-      output = applyRelu(rewriter, loc, output);
-    rewriter.replaceOp(op, fromChannelsLast(rewriter, loc, output, layout));
-    return success();
+    return output;
   }
 
-private:
   /// The outputs of one phase: a stride-1 convolution of the input window
   /// [e, e + Q + K - 1) (zero padded where it leaves the input) with the
   /// sub-kernel of taps c, c+s, ...; or the bias alone if no tap reaches it.
@@ -300,38 +509,12 @@ private:
         return zeros;
       return broadcastTrailing(b, loc, adaptor.getBias(), phaseShape);
     }
-    // The input window, cropped where it starts inside the input and padded
-    // where it reaches outside.
-    SmallVector<int64_t> offsets(inShape.size(), 0), sizes(inShape), steps(
-                                                                 inShape.size(),
-                                                                 1);
-    SmallVector<int64_t> padLo(rank, 0), padHi(rank, 0);
-    for (unsigned d = 0; d < rank; ++d) {
-      int64_t begin = phases[d].inputStart;
-      int64_t end = begin + phases[d].outputs + phases[d].taps - 1;
-      int64_t from = std::max<int64_t>(begin, 0);
-      int64_t to = std::min<int64_t>(end, inShape[d + 1]);
-      offsets[d + 1] = from;
-      sizes[d + 1] = std::max<int64_t>(to - from, 0);
-      padLo[d] = from - begin;
-      padHi[d] = end - begin - padLo[d] - sizes[d + 1];
+    SmallVector<int64_t> begin, end;
+    for (const Phase &phase : phases) {
+      begin.push_back(phase.inputStart);
+      end.push_back(phase.inputStart + phase.outputs + phase.taps - 1);
     }
-    Value window;
-    if (llvm::any_of(ArrayRef<int64_t>(sizes).slice(1, rank),
-                     [](int64_t s) { return s == 0; })) {
-      SmallVector<int64_t> shape(inShape);
-      for (unsigned d = 0; d < rank; ++d)
-        shape[d + 1] = padLo[d] + padHi[d];
-      window = filledTensor(b, loc, shape, 0.0f);
-    } else {
-      window = input;
-      if (ArrayRef<int64_t>(sizes) != inShape)
-        window = tensor::ExtractSliceOp::create(
-            b, loc, input, getAsIndexOpFoldResult(ctx, offsets),
-            getAsIndexOpFoldResult(ctx, sizes),
-            getAsIndexOpFoldResult(ctx, steps));
-      window = padSpatial(b, loc, window, padLo, padHi, 0.0f);
-    }
+    Value window = inputWindow(b, loc, input, begin, end);
     // The sub-kernel: taps c, c+s, ... of the flipped weight.
     SmallVector<int64_t> kOffsets(flippedShape.size(), 0),
         kSizes(flippedShape), kSteps(flippedShape.size(), 1);
@@ -344,13 +527,23 @@ private:
         b, loc, flipped, getAsIndexOpFoldResult(ctx, kOffsets),
         getAsIndexOpFoldResult(ctx, kSizes), getAsIndexOpFoldResult(ctx, kSteps));
 
-    SmallVector<int64_t> ones(rank, 1);
+    return buildPhaseCore(b, loc, op, window, subKernel, adaptor.getBias(),
+                          groups, phaseShape);
+  }
+
+  /// One phase's outputs: the stride-1 convolution of its input window with
+  /// its sub-kernel.
+  static Value buildPhaseCore(OpBuilder &b, Location loc,
+                              conv::ConvTransposeOp op, Value window,
+                              Value subKernel, Value bias, int64_t groups,
+                              ArrayRef<int64_t> phaseShape) {
+    SmallVector<int64_t> ones(phaseShape.size() - 2, 1);
     ConvCoreOperands core;
     core.input = window;
     core.strides = ones;
     core.dilations = ones;
     core.weight = subKernel;
-    core.bias = adaptor.getBias();
+    core.bias = bias;
     core.groups = groups;
     return buildConvCore(b, loc, core, phaseShape, op);
   }

@@ -5,9 +5,11 @@
 #include "Conv/ConvDialect.h"
 #include "Lowering/Patterns.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -36,9 +38,10 @@ struct ConvertConvToLinalgPass
     mlir::ConversionTarget target(context);
     // Illegal, so a conv op no pattern lowers fails the pass by name.
     target.addIllegalDialect<conv::ConvDialect>();
-    target.addLegalDialect<mlir::arith::ArithDialect,
-                           mlir::linalg::LinalgDialect, mlir::math::MathDialect,
-                           mlir::tensor::TensorDialect>();
+    target
+        .addLegalDialect<mlir::affine::AffineDialect, mlir::arith::ArithDialect,
+                         mlir::linalg::LinalgDialect, mlir::math::MathDialect,
+                         mlir::scf::SCFDialect, mlir::tensor::TensorDialect>();
     mlir::RewritePatternSet patterns(&context);
     populateConvToLinalgPatterns(patterns, transposeByPhases);
     if (mlir::failed(mlir::applyPartialConversion(getOperation(), target,

@@ -18,7 +18,9 @@ def ConvertConvToLinalg : Pass<"convert-conv-to-linalg"> {
     dialect is illegal afterwards: an op that cannot be lowered is an error.
 
     A strided transposed convolution without dilation is split into one
-    stride-1 convolution per output phase (no products with inserted zeros);
+    stride-1 convolution per output phase (no products with inserted zeros),
+    one core in an scf.for nest over the phases when they all have the same
+    shape (k a multiple of the stride; groups == 1);
     `transpose-by-phases=false` keeps the general zero-upsampling form, which
     every other transposed convolution uses.
   }];
@@ -28,9 +30,11 @@ def ConvertConvToLinalg : Pass<"convert-conv-to-linalg"> {
            "Split strided, undilated conv_transpose by output phase">,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

@@ -56,10 +56,64 @@ groupDims(int64_t rank, int64_t from, int64_t count) {
   return groups;
 }
 
+/// The number of leading unit dims `slice` drops when it takes one whole
+/// [d...] element of a [i..., d...] stack, at any (loop-dependent) [i...];
+/// 0 for any other slice.
+static unsigned stackDepth(tensor::ExtractSliceOp slice) {
+  RankedTensorType source = slice.getSourceType();
+  RankedTensorType result = slice.getType();
+  unsigned depth = source.getRank() - result.getRank();
+  if (depth == 0 || !slice.hasUnitStride() || !result.hasStaticShape() ||
+      source.getShape().drop_front(depth) != result.getShape())
+    return 0;
+  for (auto [i, offset] : llvm::enumerate(slice.getMixedOffsets()))
+    if (i >= depth && !isZeroInteger(offset))
+      return 0;
+  if (llvm::any_of(slice.getStaticSizes().take_front(depth),
+                   [](int64_t size) { return size != 1; }))
+    return 0;
+  return depth;
+}
+
 /// A generic that copies `source` into a new tensor of `shape`, reading
-/// `source` at `readMap` of the result's index: a weight re-layout.
+/// `source` at `readMap` of the result's index: a weight re-layout. A
+/// `source` that is one element of a stack of weights (a transposed conv's
+/// phases, one per iteration of a loop around the core) is re-laid out as
+/// the whole stack, where the stack is defined, and sliced again: the
+/// re-layout then depends on the weights alone, and
+/// convjit-outline-packing moves it into the pack function.
 static Value relayout(OpBuilder &b, Location loc, Value source,
                       ArrayRef<int64_t> shape, AffineMap readMap) {
+  auto slice = source.getDefiningOp<tensor::ExtractSliceOp>();
+  if (unsigned depth = slice ? stackDepth(slice) : 0) {
+    ArrayRef<int64_t> stackDims =
+        slice.getSourceType().getShape().take_front(depth);
+    SmallVector<int64_t> stackShape(stackDims);
+    stackShape.append(shape.begin(), shape.end());
+    SmallVector<AffineExpr> stackRead;
+    for (unsigned i = 0; i < depth; ++i)
+      stackRead.push_back(b.getAffineDimExpr(i));
+    for (AffineExpr expr : readMap.getResults())
+      stackRead.push_back(expr.shiftDims(readMap.getNumDims(), depth));
+    Value stack;
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointAfterValue(slice.getSource());
+      stack = relayout(b, loc, slice.getSource(), stackShape,
+                       AffineMap::get(depth + readMap.getNumDims(), 0,
+                                      stackRead, b.getContext()));
+    }
+    SmallVector<OpFoldResult> offsets(slice.getMixedOffsets());
+    offsets.truncate(depth);
+    offsets.append(shape.size(), b.getIndexAttr(0));
+    SmallVector<int64_t> sizes(depth, 1);
+    sizes.append(shape.begin(), shape.end());
+    return tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get(shape, b.getF32Type()), stack, offsets,
+        getAsIndexOpFoldResult(b.getContext(), sizes),
+        getAsIndexOpFoldResult(b.getContext(),
+                               SmallVector<int64_t>(stackShape.size(), 1)));
+  }
   Value init = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
   auto identity = b.getMultiDimIdentityMap(shape.size());
   SmallVector<utils::IteratorType> iterators(shape.size(),

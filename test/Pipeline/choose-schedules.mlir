@@ -207,3 +207,25 @@ func.func @deform_sampling(%x: tensor<1x8x8x16xf32>, %off: tensor<1x6x6x18xf32>,
        : (tensor<1x8x8x16xf32>, tensor<1x6x6x18xf32>, tensor<16x16x3x3xf32>) -> tensor<1x6x6x16xf32>
   return %y : tensor<1x6x6x16xf32>
 }
+
+// -----
+
+// A transposed conv's alike phases run one core in a loop nest, its weight
+// one element of the phases' stacked sub-kernels. The re-layout into
+// output-channel blocks is of the whole stack, before the loops, where it
+// reads the weights alone (so it goes to the pack function); the loop body
+// slices the packed stack.
+// CHECK-LABEL: func.func @transposed_phases
+// CHECK: %[[STACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<2x2x2x2x8x32xf32>)
+// CHECK: %[[PACKED:.*]] = linalg.generic {{.*}} ins(%[[STACK]] : tensor<2x2x2x2x8x32xf32>) outs(%{{.*}} : tensor<2x2x2x2x2x8x16xf32>) attrs = {convjit.weight_layout}
+// CHECK: scf.for %[[PH:[^ ]*]] =
+// CHECK: scf.for %[[PW:[^ ]*]] =
+// CHECK-NOT: convjit.weight_layout
+// CHECK: %[[SUB:.*]] = tensor.extract_slice %[[PACKED]][%[[PH]], %[[PW]], 0, 0, 0, 0, 0] [1, 1, 2, 2, 2, 8, 16] [1, 1, 1, 1, 1, 1, 1] : tensor<2x2x2x2x2x8x16xf32> to tensor<2x2x2x8x16xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[SUB]] : tensor<1x5x5x8xf32>, tensor<2x2x2x8x16xf32>) outs(%{{.*}} : tensor<1x4x4x2x16xf32>)
+// CHECK-SAME: convjit.conv_core, convjit.schedule
+func.func @transposed_phases(%x: tensor<1x4x4x8xf32>, %w: tensor<8x32x4x4xf32>) -> tensor<1x8x8x32xf32> {
+  %y = conv.conv_transpose %x, %w stride [2, 2] dilation [1, 1] pad [1, 1] to [1, 1] output_padding [0, 0] groups 1 layout nhwc
+       : (tensor<1x4x4x8xf32>, tensor<8x32x4x4xf32>) -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
