@@ -47,6 +47,40 @@ func.func @pinned(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: 
 #w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
 #out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
 
+// 54 outputs in 5-wide tiles leave 4: instead of a peeled 4-wide copy of
+// the tile, the last tile starts at 49 and recomputes one output of the
+// tile before it (1/54 of the row; the tile starts from the fill's zeros, so
+// it writes the same values). One vector.contract, all shapes static.
+// CHECK-DAG: #[[SHIFT:.*]] = affine_map<(d0) -> (49, d0)>
+// CHECK-LABEL: func.func @shifted_last_tile
+// CHECK: scf.for %[[OW:.*]] = %c0 to %c54 step %c5
+// CHECK: %[[START:.*]] = affine.min #[[SHIFT]](%[[OW]])
+// CHECK: vector.contract {{.*}} into vector<5x16xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, %[[START]], 0] [1, 1, 5, 16] [1, 1, 1, 1] : tensor<1x1x5x16xf32> into tensor<1x1x54x16xf32>
+// CHECK-NOT: vector.contract
+func.func @shifted_last_tile(%x: tensor<1x1x56x8xf32>, %w: tensor<1x3x8x16xf32>, %init: tensor<1x1x54x16xf32>) -> tensor<1x1x54x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x1x54x16xf32>) -> tensor<1x1x54x16xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x1x56x8xf32>, tensor<1x3x8x16xf32>) outs(%acc : tensor<1x1x54x16xf32>)
+       attrs = {convjit.conv_core, convjit.schedule = {tile = array<i64: 1, 1, 5, 16, 0, 0, 0>,
+                                                       reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>,
+                                                       interchange = array<i64: 0, 1, 2, 3, 4, 5, 6>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x54x16xf32>
+  return %y : tensor<1x1x54x16xf32>
+}
+
+// -----
+
+#in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
+#w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
+#out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
+
 // The fewest loads per FMA over a row of 28 with >= 8 accumulators:
 // 16 ymm: 6 positions x 2 vectors of 8 channels, four full tiles and a
 // peeled 4-wide one (38 loads per 56 FMAs);
