@@ -55,6 +55,62 @@ struct MaterializeBeforeCollapse
   }
 };
 
+/// insert_slice (collapse_shape %v) into %dest, each group of merged dims
+/// of %v filling a whole dim of %dest
+///   -> collapse_shape (insert_slice %v into (expand_shape %dest))
+/// A core whose output channels are blocked, stored into a slice of the
+/// result (a transposed conv's phase, every other pixel) then writes
+/// straight into the result: eliminate-empty-tensors does not look through
+/// the reshape, and the phase went to a temporary and was copied.
+struct InsertBeforeCollapse : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    auto collapse = insert.getSource().getDefiningOp<tensor::CollapseShapeOp>();
+    RankedTensorType destType = insert.getDestType();
+    if (!collapse || !collapse->hasOneUse() ||
+        !collapse.getSrcType().hasStaticShape() || !destType.hasStaticShape() ||
+        insert.getSourceType().getRank() != destType.getRank())
+      return failure();
+    ArrayRef<int64_t> sourceShape = collapse.getSrcType().getShape();
+    SmallVector<ReassociationIndices> groups =
+        collapse.getReassociationIndices();
+    SmallVector<int64_t> expandedShape;
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    for (auto [d, group] : llvm::enumerate(groups)) {
+      OpFoldResult offset = insert.getMixedOffsets()[d];
+      OpFoldResult stride = insert.getMixedStrides()[d];
+      if (group.size() == 1) {
+        expandedShape.push_back(destType.getDimSize(d));
+        offsets.push_back(offset);
+        sizes.push_back(insert.getMixedSizes()[d]);
+        strides.push_back(stride);
+        continue;
+      }
+      if (!isZeroInteger(offset) || !isOneInteger(stride) ||
+          insert.getStaticSizes()[d] != destType.getDimSize(d))
+        return failure();
+      for (int64_t i : group) {
+        expandedShape.push_back(sourceShape[i]);
+        offsets.push_back(rewriter.getIndexAttr(0));
+        sizes.push_back(rewriter.getIndexAttr(sourceShape[i]));
+        strides.push_back(rewriter.getIndexAttr(1));
+      }
+    }
+    Location loc = insert.getLoc();
+    Value expandedDest = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get(expandedShape, destType.getElementType()),
+        insert.getDest(), groups);
+    Value inserted =
+        tensor::InsertSliceOp::create(rewriter, loc, collapse.getSrc(),
+                                      expandedDest, offsets, sizes, strides);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(insert, destType,
+                                                         inserted, groups);
+    return success();
+  }
+};
+
 /// A result assembled from parts, insert_slice after insert_slice into a
 /// tensor.empty (a layer split into an interior and border regions): the
 /// empty tensor becomes the destination itself. eliminate-empty-tensors
@@ -208,7 +264,7 @@ struct ResultsInPlacePass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<MaterializeBeforeCollapse, BuildResultInDestination,
-                 WriteRegionInPlace>(&getContext());
+                 InsertBeforeCollapse, WriteRegionInPlace>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      sweepConfig())))
       return signalPassFailure();

@@ -1,5 +1,5 @@
 // RUN: convjit-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(convjit-results-in-place))' | FileCheck %s
-// RUN: convjit-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(convjit-results-in-place),eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},canonicalize,convjit-copies-to-linalg)' | FileCheck %s --check-prefix=BUFFERS
+// RUN: convjit-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(convjit-results-in-place),eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},cse,canonicalize,convjit-copies-to-linalg)' | FileCheck %s --check-prefix=BUFFERS
 
 // A blocked result [.., OCB, OCI] seen as [.., OC]: the destination is
 // expanded instead, and after bufferization the fill writes straight into
@@ -22,6 +22,44 @@ func.func @blocked_result(%out: memref<1x4x32xf32>) {
   %filled = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x4x2x16xf32>) -> tensor<1x4x2x16xf32>
   %collapsed = tensor.collapse_shape %filled [[0], [1], [2, 3]] : tensor<1x4x2x16xf32> into tensor<1x4x32xf32>
   bufferization.materialize_in_destination %collapsed in restrict writable %out : (tensor<1x4x32xf32>, memref<1x4x32xf32>) -> ()
+  return
+}
+
+// -----
+
+// A blocked core's result stored into every other row of the result (a
+// transposed conv's phase, in a loop over the phases): the insert goes into
+// the expanded destination, so after bufferization the fill writes straight
+// into the caller's buffer, through a strided view (no temporary, no copy).
+// CHECK-LABEL: func.func @phase_into_result
+// CHECK: scf.for %[[P:.*]] = {{.*}} iter_args(%[[ACC:.*]] = %{{.*}})
+// CHECK: %[[FILL:.*]] = linalg.fill {{.*}} -> tensor<1x4x8x2x16xf32>
+// CHECK: %[[EXPANDED:.*]] = tensor.expand_shape %[[ACC]] {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 8, 8, 2, 16]
+// CHECK: %[[INSERTED:.*]] = tensor.insert_slice %[[FILL]] into %[[EXPANDED]][0, %[[P]], 0, 0, 0] [1, 4, 8, 2, 16] [1, 2, 1, 1, 1]
+// CHECK: %[[COLLAPSED:.*]] = tensor.collapse_shape %[[INSERTED]] {{\[}}[0], [1], [2], [3, 4]]
+// CHECK: scf.yield %[[COLLAPSED]]
+// BUFFERS-LABEL: func.func @phase_into_result
+// BUFFERS-SAME: (%[[OUT:.*]]: memref<1x8x8x32xf32>)
+// BUFFERS-NOT: memref.alloc
+// BUFFERS: %[[EXPANDED:.*]] = memref.expand_shape %[[OUT]]
+// BUFFERS: %[[VIEW:.*]] = memref.subview %[[EXPANDED]][0, %{{.*}}, 0, 0, 0] [1, 4, 8, 2, 16] [1, 2, 1, 1, 1]
+// BUFFERS: linalg.fill {{.*}} outs(%[[VIEW]] :
+// BUFFERS-NOT: copy
+// BUFFERS: return
+func.func @phase_into_result(%out: memref<1x8x8x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
+  %init = tensor.empty() : tensor<1x8x8x32xf32>
+  %r = scf.for %p = %c0 to %c2 step %c1 iter_args(%acc = %init) -> (tensor<1x8x8x32xf32>) {
+    %e = tensor.empty() : tensor<1x4x8x2x16xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x8x2x16xf32>) -> tensor<1x4x8x2x16xf32>
+    %c = tensor.collapse_shape %f [[0], [1], [2], [3, 4]] : tensor<1x4x8x2x16xf32> into tensor<1x4x8x32xf32>
+    %i = tensor.insert_slice %c into %acc[0, %p, 0, 0] [1, 4, 8, 32] [1, 2, 1, 1] : tensor<1x4x8x32xf32> into tensor<1x8x8x32xf32>
+    scf.yield %i : tensor<1x8x8x32xf32>
+  }
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<1x8x8x32xf32>, memref<1x8x8x32xf32>) -> ()
   return
 }
 
