@@ -151,13 +151,28 @@ def ConvjitLowerTransposes
     LLVM splits into about 90 shuffles, blends and stack spills. On AVX2 an
     8x8 transpose becomes the 24-instruction unpack/shuffle/permute sequence
     (x86vector's AVX2 lowering). Other transposes (AVX-512's 16x16 ones,
-    not yet measured on such a machine) are left to convert-vector-to-llvm.
+    not yet measured on such a machine) are left to convjit-lower-to-llvm (1-D shuffles).
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"host\"",
            "The CPU the code is for: host, avx2 or avx512">,
   ];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::LLVM::LLVMDialect"];
+}
+
+def ConvjitLowerToLLVM : Pass<"convjit-lower-to-llvm", "mlir::ModuleOp"> {
+  let summary = "Lower vector, memref, math, arith, index, func, cf and ub ops to the LLVM dialect";
+  let description = [{
+    The vector ops' progressive lowering (contractions as outer products,
+    transposes as 1-D shuffles, 1-D transfers as loads and stores), then one
+    dialect conversion of vector, memref, math, arith, index, func (bare
+    pointer calling convention), cf and ub ops to the LLVM dialect: what
+    convert-vector-to-llvm, finalize-memref-to-llvm and the
+    convert-*-to-llvm passes do one after another, with the pattern sets
+    built once per pass instance instead of on every run. OpenMP ops are
+    left for convert-openmp-to-llvm.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 #endif // CONVJIT_PIPELINE_PASSES

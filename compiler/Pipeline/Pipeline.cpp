@@ -100,13 +100,7 @@ std::string convjit::stagePipeline(Stage stage,
                "convert-vector-to-scf{{full-unroll},"
                "func.func(convjit-lower-transposes{{target={3}}),"
                "expand-strided-metadata,lower-affine,{1}convert-scf-to-cf,"
-               "convert-vector-to-llvm{{vector-contract-lowering=outerproduct "
-               "vector-transpose-lowering=shuffle1d},"
-               "finalize-memref-to-llvm,convert-math-to-llvm,"
-               "convert-arith-to-llvm,convert-index-to-llvm,"
-               "convert-func-to-llvm{{use-bare-ptr-memref-call-conv},"
-               "convert-cf-to-llvm,{2}convert-ub-to-llvm,"
-               "reconcile-unrealized-casts{4}",
+               "convjit-lower-to-llvm,{2}reconcile-unrealized-casts{4}",
                threaded ? "func.func(convjit-parallelize,"
                           "convert-linalg-to-loops),"
                         : "func.func(convert-linalg-to-loops),",

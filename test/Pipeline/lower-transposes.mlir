@@ -1,6 +1,6 @@
 // convjit-lower-transposes: an 8x8 register transpose on AVX2 becomes the
 // unpack / shuffle / 128-bit-permute sequence on rows (no 64-element
-// shuffle); on AVX-512 it is left to convert-vector-to-llvm.
+// shuffle); on AVX-512 it is left to convjit-lower-to-llvm.
 // RUN: convjit-opt %s --pass-pipeline='builtin.module(func.func(convjit-lower-transposes{target=avx2}))' | FileCheck %s --check-prefix=AVX2
 // RUN: convjit-opt %s --pass-pipeline='builtin.module(func.func(convjit-lower-transposes{target=avx512}))' | FileCheck %s --check-prefix=AVX512
 // RUN: not convjit-opt %s --pass-pipeline='builtin.module(func.func(convjit-lower-transposes{target=sparc}))' 2>&1 | FileCheck %s --check-prefix=BAD
