@@ -45,7 +45,11 @@ def ConvjitChooseSchedules
     Option<"unrollWindow", "unroll-window", "std::string", /*default=*/"\"auto\"",
            "Unroll a channel-wise window's innermost loop: auto, on or off">,
   ];
-  let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect"];
+  let dependentDialects = [
+    "mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect",
+    // A border body computing alike regions loops over them.
+    "mlir::scf::SCFDialect", "mlir::affine::AffineDialect",
+  ];
 }
 
 def ConvjitTileAndVectorize

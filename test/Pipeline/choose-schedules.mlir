@@ -122,22 +122,58 @@ func.func @depthwise_column(%x: tensor<1x8x8x16xf32>, %w: tensor<16x1x3x3xf32>) 
 
 // -----
 
-// A 5x5 window with pad 2 crops differently at each of the first and last
-// two outputs of a row: 25 regions, more compile time than the copies they
-// save. The border then goes in bands (before and after the interior along
-// H, then along W within it) that pad their own small inputs.
+// A 3x3 pad-1 window crops the same way at the first and the last output
+// of a dim: the two rows, the two columns and the four corners are three
+// bodies in loops over them (offsets stepping with the loop), not eight.
+// CHECK-DAG: #[[$TIMES7:.*]] = affine_map<(d0) -> (d0 * 7)>
+// CHECK-DAG: #[[$ONEMINUS:.*]] = affine_map<(d0) -> (-d0 + 1)>
+// CHECK-LABEL: func.func @depthwise_alike_borders
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x6x6x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [1, 6, 6, 16]
+// The corners: a 2x2 window, the k-th at output 7*k, input 6*k, tap 1-k.
+// CHECK: scf.for %[[I:.*]] = %[[C0:.*]] to %{{.*}} step %[[C1:.*]] iter_args
+// CHECK: scf.for %[[J:.*]] = %[[C0]] to %{{.*}} step %[[C1]] iter_args(%[[ACC:.*]] =
+// CHECK-DAG: %[[OI:.*]] = affine.apply #[[$TIMES7]](%[[I]])
+// CHECK-DAG: %[[OJ:.*]] = affine.apply #[[$TIMES7]](%[[J]])
+// CHECK-DAG: %[[TI:.*]] = affine.apply #[[$ONEMINUS]](%[[I]])
+// CHECK-DAG: %[[TJ:.*]] = affine.apply #[[$ONEMINUS]](%[[J]])
+// CHECK-DAG: tensor.extract_slice %{{.*}}[%[[TI]], %[[TJ]], 0] [2, 2, 16]
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x1x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %[[ACC]][0, %[[OI]], %[[OJ]], 0] [1, 1, 1, 16]
+// The columns and the rows: one loop each.
+// CHECK: scf.for
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x6x1x16xf32>)
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x6x16xf32>)
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @depthwise_alike_borders(%x: tensor<1x8x8x16xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<1x8x8x16xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nhwc
+       : (tensor<1x8x8x16xf32>, tensor<16x1x3x3xf32>) -> tensor<1x8x8x16xf32>
+  return %y : tensor<1x8x8x16xf32>
+}
+
+// -----
+
+// A 7x7 window with pad 3 crops differently at each of the first and last
+// three outputs of a row: 16 bodies even with alike ones in loops, more
+// compile time than the copies they save. The border then goes in bands
+// (before and after the interior along H, then along W within it) that pad
+// their own small inputs.
 // CHECK-LABEL: func.func @depthwise_bands
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x12x12x16xf32>, tensor<5x5x16xf32>) outs(%{{.*}} : tensor<1x8x8x16xf32>)
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 2, 2, 0] [1, 8, 8, 16]
-// The top band's input: rows 0-3 in a padded 6x16 copy.
-// CHECK: %[[TOP:.*]] = tensor.empty() : tensor<1x6x16x16xf32>
-// CHECK: tensor.insert_slice %{{.*}} into %[[TOP]][0, 2, 2, 0] [1, 4, 12, 16]
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x6x16x16xf32>, tensor<5x5x16xf32>) outs(%{{.*}} : tensor<1x2x12x16xf32>)
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 2, 12, 16]
-func.func @depthwise_bands(%x: tensor<1x12x12x16xf32>, %w: tensor<16x1x5x5xf32>) -> tensor<1x12x12x16xf32> {
-  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [2, 2] to [2, 2] groups 16 layout nhwc
-       : (tensor<1x12x12x16xf32>, tensor<16x1x5x5xf32>) -> tensor<1x12x12x16xf32>
-  return %y : tensor<1x12x12x16xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x16x16xf32>, tensor<7x7x16xf32>) outs(%{{.*}} : tensor<1x10x10x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 3, 3, 0] [1, 10, 10, 16]
+// The top band's input: rows 0-5 in a padded 9x22 copy.
+// CHECK: %[[TOP:.*]] = tensor.empty() : tensor<1x9x22x16xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %[[TOP]][0, 3, 3, 0] [1, 6, 16, 16]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x9x22x16xf32>, tensor<7x7x16xf32>) outs(%{{.*}} : tensor<1x3x16x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 3, 16, 16]
+// CHECK-NOT: scf.for
+func.func @depthwise_bands(%x: tensor<1x16x16x16xf32>, %w: tensor<16x1x7x7xf32>) -> tensor<1x16x16x16xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [3, 3] to [3, 3] groups 16 layout nhwc
+       : (tensor<1x16x16x16xf32>, tensor<16x1x7x7xf32>) -> tensor<1x16x16x16xf32>
+  return %y : tensor<1x16x16x16xf32>
 }
 
 // -----

@@ -198,6 +198,32 @@ void checkAgainstReference(const std::string &text, unsigned threads) {
       << accuracy.maxAbsError << " > tolerance " << accuracy.tolerance;
 }
 
+/// Channel-wise window layers whose borders take each path of
+/// BorderRegions.cpp: cropped regions with alike ones in loops (1-D to 3-D,
+/// strided, dilated, asymmetric, 5x5 in nine bodies), bands (7x7 pad 3), and
+/// pooling.
+std::vector<std::string> borderCases() {
+  return {
+      "conv ic=16 oc=16 in=12x12 k=5 pad=2 groups=16 layout=nhwc",
+      "conv ic=24 oc=24 in=13x11 k=5 pad=2 groups=24 stride=2",
+      "conv ic=16 oc=16 in=14x14 k=3 pad=2 dilation=2 groups=16 layout=nhwc",
+      "conv ic=8 oc=8 in=6x7x8 k=3 pad=1 groups=8 layout=nhwc",
+      "conv ic=8 oc=8 in=6x7x8 k=3 pad=1x1x1:0x1x2 groups=8",
+      "conv ic=32 oc=32 in=40 k=3 pad=1 groups=32 layout=nhwc",
+      "conv ic=32 oc=32 in=40 k=7 pad=3 groups=32",
+      "conv n=2 ic=32 oc=64 in=10x10 k=3 pad=1 groups=32 layout=nhwc",
+      "conv ic=16 oc=16 in=9x9 k=3 pad=1:2 groups=16 layout=nhwc",
+      "conv ic=16 oc=16 in=9x9 k=3x5 pad=1x2 groups=16 bias layout=nhwc",
+      "conv ic=16 oc=16 in=9x9 k=3 pad=1 groups=16 bias relu",
+      "conv ic=20 oc=20 in=15x15 k=3 pad=1 groups=20 stride=2 layout=nhwc",
+      "conv ic=16 oc=16 in=8x8 k=7 pad=3 groups=16 layout=nhwc",
+      "max_pool ic=16 in=9x9 k=3 pad=1 stride=1 layout=nhwc",
+      "max_pool ic=16 in=10x10 k=3 pad=1 stride=2",
+      "avg_pool ic=16 in=9x9 k=5 pad=2 stride=1 layout=nhwc",
+      "max_pool ic=8 in=5x6x7 k=3 pad=1 stride=1 layout=nhwc",
+  };
+}
+
 class JitVsReference : public ::testing::TestWithParam<std::string> {};
 TEST_P(JitVsReference, MatchesWithinTolerance) {
   checkAgainstReference(GetParam(), 1);
@@ -219,6 +245,10 @@ INSTANTIATE_TEST_SUITE_P(Sweep, JitVsReference, ::testing::ValuesIn(sweep()),
                          caseName);
 INSTANTIATE_TEST_SUITE_P(Sweep, ThreadedJitVsReference,
                          ::testing::ValuesIn(threadedSweep()), caseName);
+INSTANTIATE_TEST_SUITE_P(Borders, JitVsReference,
+                         ::testing::ValuesIn(borderCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(Borders, ThreadedJitVsReference,
+                         ::testing::ValuesIn(borderCases()), caseName);
 
 TEST(JitSweep, CoversEveryFamilyWithHundredsOfCases) {
   std::vector<std::string> cases = sweep();
