@@ -7,7 +7,8 @@
 //   OCI], so the weights a tile streams through are contiguous;
 // - depthwise cores (one input and one output channel per group): a core
 //   without the unit channel dims, weights packed [K..., C], vectorized
-//   along C; other grouped cores keep their form, one group at a time;
+//   along C, their padded borders split off (BorderRegions.cpp); other
+//   grouped cores keep their form, one group at a time;
 // - pooling windows, scheduled like depthwise cores;
 // - layout transposes and elementwise epilogues, as vectorized tiles.
 //
