@@ -34,7 +34,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/IR/IRMapping.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
 using namespace mlir;
 using namespace convjit;
@@ -343,21 +343,12 @@ static Value buildRegion(OpBuilder &b, Location loc, linalg::GenericOp op,
     regionInit =
         linalg::CopyOp::create(b, loc, initSlice, outSlice).getResult(0);
   }
-  SmallVector<Value> inputs(op.getDpsInputs());
-  inputs[0] = input;
-  inputs[1] = sliceWindow(b, loc, op, rank, tapOffsets, tapSizes);
-  auto copy = linalg::GenericOp::create(
-      b, loc, TypeRange{regionInit.getType()}, inputs, ValueRange{regionInit},
-      op.getIndexingMapsArray(), op.getIteratorTypesArray(),
-      [&](OpBuilder &nb, Location, ValueRange args) {
-        IRMapping mapping;
-        Block &body = op.getRegion().front();
-        mapping.map(body.getArguments(), args);
-        for (Operation &nested : body)
-          nb.clone(nested, mapping);
-      });
-  for (NamedAttribute attr : op->getDiscardableAttrs())
-    copy->setAttr(attr.getName(), attr.getValue());
+  // The op itself (maps, body, attributes) on the region's operands.
+  SmallVector<Value> operands(op.getDpsInputs());
+  operands[0] = input;
+  operands[1] = sliceWindow(b, loc, op, rank, tapOffsets, tapSizes);
+  operands.push_back(regionInit);
+  auto copy = clone(b, op, TypeRange{regionInit.getType()}, operands);
   SmallVector<bool> unitStride = llvm::map_to_vector(
       dims, [](const WindowDim &window) { return window.stride == 1; });
   copy->setAttr(kScheduleAttrName,
