@@ -178,13 +178,64 @@ func.func @depthwise_bands(%x: tensor<1x16x16x16xf32>, %w: tensor<16x1x7x7xf32>)
 
 // -----
 
-// Other grouped cores keep their form and run one group at a time.
+// Other grouped cores keep their form and run one group at a time, reading
+// their input group-major [N, G, H, W, Cg]: the padded copy is made so (the
+// input transposed into the interior, the borders filled).
+// CHECK-DAG: #[[GIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d3, d1 + d5, d2 + d6, d7)>
 // CHECK-LABEL: func.func @grouped
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x8x8x4x8xf32>)
-// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 4, 1, 2, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 8, 1, 8, 0, 0, 0>}
-func.func @grouped(%x: tensor<1x8x8x32xf32>, %w: tensor<32x8x3x3xf32>) -> tensor<1x8x8x32xf32> {
+// CHECK-SAME: (%[[X:.*]]: tensor<1x6x6x32xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: %[[S:.*]] = tensor.expand_shape %[[X]] {{.*}} into tensor<1x6x6x4x8xf32>
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} ins(%[[S]] : tensor<1x6x6x4x8xf32>) outs(%{{.*}} : tensor<1x4x6x6x8xf32>)
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x4x8x8x8xf32>
+// CHECK: %[[I:.*]] = tensor.insert_slice %[[T]] into %[[E]][0, 0, 1, 1, 0] [1, 4, 6, 6, 8]
+// CHECK: linalg.fill {{.*}} -> tensor<1x4x1x8x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[GIN]], {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x4x8x8x8xf32>, tensor<4x3x3x8x8xf32>) outs(%{{.*}} : tensor<1x6x6x4x8xf32>)
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 4, 1, 2, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 6, 1, 8, 0, 0, 0>}
+// CHECK-NOT: tensor<1x8x8x32xf32>
+func.func @grouped(%x: tensor<1x6x6x32xf32>, %w: tensor<32x8x3x3xf32>) -> tensor<1x6x6x32xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 4 layout nhwc
-       : (tensor<1x8x8x32xf32>, tensor<32x8x3x3xf32>) -> tensor<1x8x8x32xf32>
+       : (tensor<1x6x6x32xf32>, tensor<32x8x3x3xf32>) -> tensor<1x6x6x32xf32>
+  return %y : tensor<1x6x6x32xf32>
+}
+
+// -----
+
+// From nchw, group-major is one transpose of [N, G, Cg, H, W], not a
+// layout change to channels-last and a second one.
+// CHECK-LABEL: func.func @grouped_nchw
+// CHECK-SAME: (%[[X:.*]]: tensor<1x32x6x6xf32>
+// CHECK: %[[S:.*]] = tensor.expand_shape %[[X]] {{.*}} into tensor<1x4x8x6x6xf32>
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} ins(%[[S]] : tensor<1x4x8x6x6xf32>) outs(%{{.*}} : tensor<1x4x6x6x8xf32>)
+// CHECK: tensor.insert_slice %[[T]] into %{{.*}}[0, 0, 1, 1, 0] [1, 4, 6, 6, 8]
+// CHECK-NOT: tensor<1x6x6x32xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x4x8x8x8xf32>, tensor<4x3x3x8x8xf32>)
+func.func @grouped_nchw(%x: tensor<1x32x6x6xf32>, %w: tensor<32x8x3x3xf32>) -> tensor<1x32x6x6xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 4 layout nchw
+       : (tensor<1x32x6x6xf32>, tensor<32x8x3x3xf32>) -> tensor<1x32x6x6xf32>
+  return %y : tensor<1x32x6x6xf32>
+}
+
+// -----
+
+// Unpadded, a window of several taps is worth a group-major copy; a 1x1
+// window reads each input once and keeps the input as it is.
+// CHECK-LABEL: func.func @grouped_unpadded
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x8x8x8xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[T]], %{{.*}} : tensor<1x4x8x8x8xf32>, tensor<4x3x3x8x8xf32>)
+// CHECK-LABEL: func.func @grouped_1x1
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x32xf32>
+// CHECK: %[[S:.*]] = tensor.expand_shape %[[X]] {{.*}} into tensor<1x8x8x4x8xf32>
+// CHECK-NOT: tensor<1x4x8x8x8xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[S]], %{{.*}} : tensor<1x8x8x4x8xf32>, tensor<4x1x1x8x8xf32>)
+func.func @grouped_unpadded(%x: tensor<1x8x8x32xf32>, %w: tensor<32x8x3x3xf32>) -> tensor<1x6x6x32xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 4 layout nhwc
+       : (tensor<1x8x8x32xf32>, tensor<32x8x3x3xf32>) -> tensor<1x6x6x32xf32>
+  return %y : tensor<1x6x6x32xf32>
+}
+func.func @grouped_1x1(%x: tensor<1x8x8x32xf32>, %w: tensor<32x8x1x1xf32>) -> tensor<1x8x8x32xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 4 layout nhwc
+       : (tensor<1x8x8x32xf32>, tensor<32x8x1x1xf32>) -> tensor<1x8x8x32xf32>
   return %y : tensor<1x8x8x32xf32>
 }
 
