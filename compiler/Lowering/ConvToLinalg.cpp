@@ -1,7 +1,8 @@
 //===- ConvToLinalg.cpp - conv.conv to linalg -----------------------------===//
 //
 // Channels-last input, zero-padded by tensor.pad, contracted with the HWIO
-// (or grouped G,K...,ICg,OCg) weight by the conv core.
+// (or grouped G,K...,ICg,OCg) weight by the conv core; an nchw depthwise
+// conv stays channels-first (PlanewiseDepthwise.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,6 +10,7 @@
 #include "Lowering/ConvCore.h"
 #include "Lowering/LinalgHelpers.h"
 #include "Lowering/Patterns.h"
+#include "Lowering/PlanewiseDepthwise.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -27,6 +29,12 @@ struct ConvLowering : OpConversionPattern<conv::ConvOp> {
     conv::Layout layout = op.getLayout();
     auto groups = static_cast<int64_t>(op.getGroups());
 
+    if (lowersPlanewise(op)) {
+      rewriter.replaceOp(
+          op, buildPlanewiseDepthwise(rewriter, op, adaptor.getInput(),
+                                      adaptor.getWeight(), adaptor.getBias()));
+      return success();
+    }
     Value input = toChannelsLast(rewriter, loc, adaptor.getInput(), layout);
     input =
         padSpatial(rewriter, loc, input, op.getPadLo(), op.getPadHi(), 0.0f);

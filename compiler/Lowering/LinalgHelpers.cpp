@@ -66,16 +66,15 @@ Value fromChannelsLast(OpBuilder &b, Location loc, Value activation,
 }
 
 Value padSpatial(OpBuilder &b, Location loc, Value activation,
-                 ArrayRef<int64_t> lo, ArrayRef<int64_t> hi, float padValue) {
+                 ArrayRef<int64_t> lo, ArrayRef<int64_t> hi, float padValue,
+                 unsigned firstSpatialDim) {
   auto isZero = [](int64_t v) { return v == 0; };
   if (llvm::all_of(lo, isZero) && llvm::all_of(hi, isZero))
     return activation;
   RankedTensorType type = tensorType(activation);
-  SmallVector<int64_t> low{0}, high{0};
-  low.append(lo.begin(), lo.end());
-  high.append(hi.begin(), hi.end());
-  low.push_back(0);
-  high.push_back(0);
+  SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
+  llvm::copy(lo, low.begin() + firstSpatialDim);
+  llvm::copy(hi, high.begin() + firstSpatialDim);
   SmallVector<int64_t> shape(type.getShape());
   for (size_t d = 0; d < shape.size(); ++d)
     shape[d] += low[d] + high[d];

@@ -34,11 +34,13 @@ mlir::Value toChannelsLast(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value fromChannelsLast(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value activation, conv::Layout layout);
 
-/// tensor.pad of the spatial dims of a channels-last activation by lo/hi
-/// (both >= 0) with `padValue`; the activation itself when nothing is added.
+/// tensor.pad of the spatial dims of an activation (those from
+/// `firstSpatialDim` on: 1 channels-last, 2 channels-first) by lo/hi (both
+/// >= 0) with `padValue`; the activation itself when nothing is added.
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value activation, llvm::ArrayRef<int64_t> lo,
-                       llvm::ArrayRef<int64_t> hi, float padValue);
+                       llvm::ArrayRef<int64_t> hi, float padValue,
+                       unsigned firstSpatialDim = 1);
 
 /// tensor.empty + linalg.fill with `value`.
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,

@@ -13,6 +13,9 @@ namespace convjit {
 
 /// The contraction linalg.generic of conv, conv_transpose and deform_conv.
 inline constexpr llvm::StringLiteral kConvCoreAttr = "convjit.conv_core";
+/// The generic of a depthwise conv computed channels-first, plane by plane
+/// (PlanewiseDepthwise.h).
+inline constexpr llvm::StringLiteral kPlanewiseAttr = "convjit.planewise";
 /// The elementwise generic of a fused ReLU.
 inline constexpr llvm::StringLiteral kReluAttr = "convjit.relu";
 /// The generic that gathers deform_conv's bilinear samples into columns.

@@ -1,6 +1,7 @@
 //===- BorderRegions.cpp - A channel-wise window op split at its borders --===//
 //
-// A channel-wise window op (depthwise core, pooling) reads its input once
+// A channel-wise window op (depthwise core, pooling; channels-last, or a
+// channels-first depthwise conv, PlanewiseDepthwise.h) reads its input once
 // and does little per element: it runs at memory speed, and a padded copy of
 // the whole input first costs about as much again. Splitting its outputs
 // into the interior, whose windows stay inside the input, and the border
@@ -28,6 +29,8 @@
 
 #include "Schedule/BorderRegions.h"
 #include "Schedule/ConvSchedule.h"
+
+#include "Lowering/LoweringAttrs.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -85,18 +88,27 @@ static bool paddingAddsNothing(linalg::GenericOp op, tensor::PadOp pad) {
   return adds ? padding.isZero() : padding.isInfinity() && padding.isNegative();
 }
 
+/// The first spatial dim of `op`'s loops and tensors: 1 channels-last
+/// (loops (n, o..., c, k...), tensors [n, s..., c]), 2 for a channels-first
+/// depthwise conv (loops (n, c, o..., k...), tensors [n, c, s...]).
+static unsigned firstSpatialDim(linalg::GenericOp op) {
+  return op->hasAttr(kPlanewiseAttr) ? 2 : 1;
+}
+
 /// The window of `op` along each spatial dim, read off its input map
-/// (n, o*s + k*d..., c) and `pad`; failure for any other form.
+/// (n, o*s + k*d..., c), or (n, c, o*s + k*d...), and `pad`; failure for
+/// any other form.
 static FailureOr<SmallVector<WindowDim>> analyzeWindow(linalg::GenericOp op,
                                                        tensor::PadOp pad) {
   unsigned rank = (op.getNumLoops() - 2) / 2;
+  unsigned first = firstSpatialDim(op);
   AffineMap inputMap = op.getIndexingMapsArray()[0];
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
   ArrayRef<int64_t> lo = pad.getStaticLow();
   ArrayRef<int64_t> source = pad.getSourceType().getShape();
   SmallVector<WindowDim> dims;
   for (unsigned i = 0; i < rank; ++i) {
-    AffineExpr expr = inputMap.getResult(1 + i);
+    AffineExpr expr = inputMap.getResult(first + i);
     int64_t stride = 0, dilation = 0;
     expr.walk([&](AffineExpr sub) {
       auto mul = dyn_cast<AffineBinaryOpExpr>(sub);
@@ -106,25 +118,25 @@ static FailureOr<SmallVector<WindowDim>> analyzeWindow(linalg::GenericOp op,
       auto factor = dyn_cast<AffineConstantExpr>(mul.getRHS());
       if (!dim || !factor)
         return;
-      (dim.getPosition() == 1 + i ? stride : dilation) = factor.getValue();
+      (dim.getPosition() == first + i ? stride : dilation) = factor.getValue();
     });
-    if (stride == 0 && expr.isFunctionOfDim(1 + i))
+    if (stride == 0 && expr.isFunctionOfDim(first + i))
       stride = 1;
     if (dilation == 0 && expr.isFunctionOfDim(rank + 2 + i))
       dilation = 1;
     if (stride == 0 || dilation == 0)
       return failure();
-    int64_t outputs = bounds[1 + i], taps = bounds[rank + 2 + i];
+    int64_t outputs = bounds[first + i], taps = bounds[rank + 2 + i];
+    int64_t padLow = lo[first + i], inputs = source[first + i];
     int64_t reach = dilation * (taps - 1);
     // Outputs whose window [o*s - lo, o*s - lo + reach] lies inside.
     int64_t begin =
-        std::min<int64_t>(outputs, llvm::divideCeilSigned(lo[1 + i], stride));
+        std::min<int64_t>(outputs, llvm::divideCeilSigned(padLow, stride));
     int64_t end = std::clamp<int64_t>(
-        llvm::divideFloorSigned(lo[1 + i] + source[1 + i] - 1 - reach, stride) +
-            1,
-        begin, outputs);
-    dims.push_back(WindowDim{stride, dilation, taps, outputs, source[1 + i],
-                             lo[1 + i], begin, end});
+        llvm::divideFloorSigned(padLow + inputs - 1 - reach, stride) + 1, begin,
+        outputs);
+    dims.push_back(
+        WindowDim{stride, dilation, taps, outputs, inputs, padLow, begin, end});
   }
   return dims;
 }
@@ -262,12 +274,22 @@ static Value buildRegion(OpBuilder &b, Location loc, linalg::GenericOp op,
     return affine::makeComposedFoldedAffineApply(
         b, loc, b.getAffineDimExpr(0) * step + base, {instance[i]});
   };
-  // Output slice [n, region..., c]; the input window it reads in the
-  // unpadded input, and the padding that window lacks; its taps.
-  SmallVector<OpFoldResult> outOffsets{b.getIndexAttr(0)},
-      inOffsets{b.getIndexAttr(0)}, tapOffsets;
-  SmallVector<int64_t> outSizes{outType.getDimSize(0)}, inSizes{source[0]},
-      padLo{0}, padHi{0}, tapSizes;
+  // Output slice [n, region..., c] (or [n, c, region...]); the input window
+  // it reads in the unpadded input, and the padding that window lacks; its
+  // taps. Batch and channels are whole.
+  unsigned first = firstSpatialDim(op);
+  SmallVector<OpFoldResult> outOffsets, inOffsets, tapOffsets;
+  SmallVector<int64_t> outSizes, inSizes, padLo, padHi, tapSizes;
+  auto whole = [&](unsigned d) {
+    outOffsets.push_back(b.getIndexAttr(0));
+    outSizes.push_back(outType.getDimSize(d));
+    inOffsets.push_back(b.getIndexAttr(0));
+    inSizes.push_back(source[d]);
+    padLo.push_back(0);
+    padHi.push_back(0);
+  };
+  for (unsigned d = 0; d < first; ++d)
+    whole(d);
   for (auto [i, window, span] : llvm::enumerate(dims, region)) {
     outOffsets.push_back(shifted(i, span.begin, span.beginStep));
     outSizes.push_back(span.end - span.begin);
@@ -288,12 +310,8 @@ static Value buildRegion(OpBuilder &b, Location loc, linalg::GenericOp op,
     tapOffsets.push_back(shifted(i, span.kernelBegin, span.kernelStep));
     tapSizes.push_back(span.kernelEnd - span.kernelBegin);
   }
-  outOffsets.push_back(b.getIndexAttr(0));
-  outSizes.push_back(outType.getShape().back());
-  inOffsets.push_back(b.getIndexAttr(0));
-  inSizes.push_back(source.back());
-  padLo.push_back(0);
-  padHi.push_back(0);
+  for (unsigned d = first + rank; d < rank + 2; ++d)
+    whole(d);
   SmallVector<OpFoldResult> ones(rank + 2, b.getIndexAttr(1));
   SmallVector<int64_t> paddedShape;
   for (unsigned d = 0; d < rank + 2; ++d)
@@ -351,10 +369,12 @@ static Value buildRegion(OpBuilder &b, Location loc, linalg::GenericOp op,
   auto copy = clone(b, op, TypeRange{regionInit.getType()}, operands);
   SmallVector<bool> unitStride = llvm::map_to_vector(
       dims, [](const WindowDim &window) { return window.stride == 1; });
-  copy->setAttr(kScheduleAttrName,
-                chooseChannelwiseSchedule(copy.getStaticLoopRanges(), rank,
-                                          target, tuning, unitStride)
-                    .toAttr(b.getContext()));
+  ConvSchedule schedule =
+      first == 2 ? choosePlanewiseSchedule(copy.getStaticLoopRanges(), rank,
+                                           target, tuning)
+                 : chooseChannelwiseSchedule(copy.getStaticLoopRanges(), rank,
+                                             target, tuning, unitStride);
+  copy->setAttr(kScheduleAttrName, schedule.toAttr(b.getContext()));
   return tensor::InsertSliceOp::create(
       b, loc, copy.getResult(0), output, outOffsets,
       getAsIndexOpFoldResult(b.getContext(), outSizes), ones);

@@ -11,6 +11,7 @@
 //   grouped cores keep their form, one group at a time, reading their input
 //   group-major [N, G, S..., Cg];
 // - pooling windows, scheduled like depthwise cores;
+// - channels-first depthwise convs, vectorized along their rows;
 // - layout transposes and elementwise epilogues, as vectorized tiles.
 //
 // The weight re-layouts read only the weights, so convjit-outline-packing
@@ -382,6 +383,28 @@ static void schedulePooling(RewriterBase &rewriter, Operation *root,
                         chooseChannelwiseSchedule(bounds, rank, target, tuning)
                             .toAttr(rewriter.getContext()));
     splitPaddedBorders(rewriter, *generic, target, tuning);
+  }
+}
+
+/// Channels-first depthwise convs (PlanewiseDepthwise.h): loops (n, c, o...,
+/// k...), vectors along the rows, their padded borders split off as a
+/// depthwise core's are.
+static void schedulePlanewise(RewriterBase &rewriter, Operation *root,
+                              const TargetInfo &target,
+                              const ScheduleTuning &tuning) {
+  SmallVector<linalg::GenericOp> ops;
+  root->walk([&](linalg::GenericOp op) {
+    if (op->hasAttr(kPlanewiseAttr) && !op->hasAttr(kScheduleAttrName) &&
+        op.hasPureTensorSemantics() && !op.hasDynamicShape())
+      ops.push_back(op);
+  });
+  for (linalg::GenericOp op : ops) {
+    unsigned rank = (op.getNumLoops() - 2) / 2;
+    op->setAttr(
+        kScheduleAttrName,
+        choosePlanewiseSchedule(op.getStaticLoopRanges(), rank, target, tuning)
+            .toAttr(op.getContext()));
+    splitPaddedBorders(rewriter, op, target, tuning);
   }
 }
 
@@ -909,6 +932,7 @@ struct ChooseSchedulesPass
     IRRewriter rewriter(&getContext());
     schedulePooling(rewriter, getOperation(), *targetInfo, *tuning);
     scheduleDeformSampling(getOperation(), *targetInfo);
+    schedulePlanewise(rewriter, getOperation(), *targetInfo, *tuning);
     for (linalg::GenericOp core : cores) {
       auto loops = analyzeConvCore(core);
       if (failed(loops))

@@ -388,3 +388,51 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
     s.interchange.push_back(loop);
   return s;
 }
+
+ConvSchedule convjit::choosePlanewiseSchedule(ArrayRef<int64_t> bounds,
+                                              unsigned rank,
+                                              const TargetInfo &target,
+                                              const ScheduleTuning &tuning) {
+  ConvSchedule s;
+  int64_t numLoops = bounds.size();
+  s.tile.assign(numLoops, 0);
+  s.reduce.assign(numLoops, 0);
+  s.unroll.assign(numLoops, 0);
+  for (unsigned i = 0; i < rank + 2; ++i)
+    s.tile[i] = 1;
+  int64_t lanes = target.f32Lanes();
+  unsigned rowDim = rank + 1;
+  int64_t row = bounds[rowDim];
+  // Each tap is one load and one FMA per accumulator (the weight one
+  // broadcast): the accumulators may take all but a few registers. Two
+  // vectors along the row unless one divides it better: the last tile of a
+  // row is shifted back over the one before it (TileAndVectorize.cpp), and
+  // recomputes what the width leaves over.
+  auto leftOver = [&](int64_t width) {
+    return row % width == 0 ? 0 : width - row % width;
+  };
+  int64_t vectors = tuning.vectors ? tuning.vectors
+                    : row >= 2 * lanes && leftOver(2 * lanes) <= leftOver(lanes)
+                        ? 2
+                        : 1;
+  s.tile[rowDim] = std::min(vectors * lanes, row);
+  // Rows shorter than a vector (a border column) take one output at a
+  // time: a tile of several rows would be a vector down the column, read
+  // element by element.
+  if (rank >= 2 && row >= lanes) {
+    int64_t rows = bounds[rowDim - 1];
+    int64_t limit =
+        std::max<int64_t>(1, (target.vectorRegisters - 4) / vectors);
+    int64_t divisor = largestDivisorAtMost(rows, limit);
+    s.tile[rowDim - 1] = tuning.width           ? std::min(tuning.width, rows)
+                         : 2 * divisor >= limit ? divisor
+                                                : std::min(limit, rows);
+  }
+  for (unsigned i = 0; i < rank; ++i)
+    s.reduce[rank + 2 + i] = 1;
+  // The taps along a row unrolled: no loop overhead between their loads.
+  s.unroll[numLoops - 1] = 1;
+  for (int64_t loop = 0; loop < numLoops; ++loop)
+    s.interchange.push_back(loop);
+  return s;
+}

@@ -93,6 +93,13 @@ CoreChoice chooseCoreForm(mlir::linalg::LinalgOp op, const ConvCoreLoops &loops,
                           const TargetInfo &target,
                           const ScheduleTuning &tuning = {});
 
+/// The schedule of a channels-first depthwise conv with loops (n, c, o...,
+/// k...) (PlanewiseDepthwise.h): vectors along the last spatial dim, a few
+/// rows of them per register tile, one window tap per step.
+ConvSchedule choosePlanewiseSchedule(llvm::ArrayRef<int64_t> bounds,
+                                     unsigned rank, const TargetInfo &target,
+                                     const ScheduleTuning &tuning = {});
+
 /// The schedule of a channel-wise window op with loops (n, o..., c, k...):
 /// a depthwise core or a pooling window. Vectors along the channels, a few
 /// output positions per register tile, one window tap per step.

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Lowering/LoweringAttrs.h"
 #include "Lowering/RewriteConfig.h"
 #include "Schedule/ConvSchedule.h"
 #include "Schedule/Passes.h"
@@ -55,6 +56,11 @@ static constexpr llvm::StringLiteral kReductionLoopAttr =
 /// (54 wide, 5-wide tiles) ran as fast as with the peeled copy and compiled
 /// in 31% fewer instructions.
 static constexpr int64_t kMaxRecomputedFraction = 32; // 1/32
+/// A partial tile along the vector dim (a channels-first depthwise conv's
+/// rows) runs several times slower per output than a whole one (a 6-wide
+/// rest of 8-wide vectors: partial loads and shuffles per tap): worth
+/// recomputing up to a quarter of the row instead.
+static constexpr int64_t kMaxRecomputedVectorFraction = 4; // 1/4
 
 /// Runs the last, partial tile of `loop` as a whole tile shifted back to
 /// end at the upper bound, instead of peeling it into a second, smaller
@@ -63,7 +69,8 @@ static constexpr int64_t kMaxRecomputedFraction = 32; // 1/32
 /// computes its outputs from scratch). The copy a peeled tile needs -- one
 /// per region of a depthwise layer, each with its unrolled window -- costs
 /// compile time; the shift is taken only where it recomputes little.
-static LogicalResult shiftLastTile(RewriterBase &rewriter, scf::ForOp loop) {
+static LogicalResult shiftLastTile(RewriterBase &rewriter, scf::ForOp loop,
+                                   int64_t maxRecomputedFraction) {
   std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
   std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
   std::optional<int64_t> step = getConstantIntValue(loop.getStep());
@@ -71,7 +78,7 @@ static LogicalResult shiftLastTile(RewriterBase &rewriter, scf::ForOp loop) {
       (*ub - *lb) % *step == 0)
     return failure();
   int64_t recomputed = *step - (*ub - *lb) % *step;
-  if (recomputed * kMaxRecomputedFraction > *ub - *lb)
+  if (recomputed * maxRecomputedFraction > *ub - *lb)
     return failure();
   int64_t lastStart = *ub - *step;
   SmallVector<int64_t> shiftedStarts;
@@ -170,6 +177,7 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   bool recomputable = core.getNumReductionLoops() > 0 && init &&
                       isa<linalg::FillOp, linalg::BroadcastOp>(init) &&
                       llvm::is_contained(fused->fusedProducers, init);
+  bool planewise = core->hasAttr(kPlanewiseAttr);
   for (auto [original, replacement] : fused->replacements)
     rewriter.replaceAllUsesWith(original, replacement);
   rewriter.eraseOp(core);
@@ -188,11 +196,18 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   // threads of a multithreaded kernel divide the work.
   constexpr int kParallelLoops = 2;
   Operation *recordLoop = nullptr;
+  // A channels-first depthwise conv's innermost tile loop walks its rows in
+  // vectors.
+  Operation *vectorRowLoop = planewise && !fused->loops.empty()
+                                 ? fused->loops.back().getOperation()
+                                 : nullptr;
   int parallelMarked = 0;
+  SmallVector<scf::ForOp> forLoops;
   for (LoopLikeOpInterface loop : fused->loops) {
     auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
     if (!forOp)
       continue;
+    forLoops.push_back(forOp);
     std::optional<APInt> trips = forOp.getStaticTripCount();
     if (!trips || trips->ugt(1)) {
       if (!recordLoop)
@@ -200,13 +215,27 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
       if (work >= minParallelWork && parallelMarked++ < kParallelLoops)
         forOp->setAttr(kParallelLoopAttrName, rewriter.getUnitAttr());
     }
+  }
+  // Innermost first: peeling a loop copies the loops inside it, which must
+  // have their partial tiles settled by then (a copy made before would keep
+  // a tile of dynamic size, which does not vectorize).
+  for (scf::ForOp forOp : llvm::reverse(forLoops)) {
     // Threads sharing a loop would race on the recomputed outputs (a tile
     // may start from its initializer in memory).
+    int64_t maxFraction = vectorRowLoop == forOp ? kMaxRecomputedVectorFraction
+                                                 : kMaxRecomputedFraction;
     if (recomputable && !forOp->hasAttr(kParallelLoopAttrName) &&
-        succeeded(shiftLastTile(rewriter, forOp)))
+        succeeded(shiftLastTile(rewriter, forOp, maxFraction)))
       continue;
     scf::ForOp partial;
-    (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+    if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial)) ||
+        !partial)
+      continue;
+    // The peeled last tile is one iteration: the loops inside it share too
+    // little work for a fork of the threads (wav2vec's k10 stem: the last
+    // 4 of 3199 outputs).
+    partial.getBody()->walk(
+        [](scf::ForOp inner) { inner->removeAttr(kParallelLoopAttrName); });
   }
   return recordLoop;
 }

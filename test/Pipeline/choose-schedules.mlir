@@ -264,7 +264,7 @@ func.func @padding(%x: tensor<1x6x6x8xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<
 
 // -----
 
-// Layout changes tile L x L over the two dims that swap places, walked so
+// Layout changes (of a dense nchw conv) tile L x L over the two dims that swap places, walked so
 // that the innermost tile loop moves every operand a short way: into
 // channels-last the channel blocks (a 112x112 plane apart in the input)
 // are outermost, W innermost; back to nchw the order is the output's.
@@ -273,10 +273,54 @@ func.func @padding(%x: tensor<1x6x6x8xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<
 // CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 1, 2>, reduce = array<i64: 0, 0, 0, 0>, tile = array<i64: 1, 1, 8, 8>}
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x112x112xf32>)
 // CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 1, 2, 3>, reduce = array<i64: 0, 0, 0, 0>, tile = array<i64: 1, 8, 1, 8>}
-func.func @layout_changes(%x: tensor<1x16x112x112xf32>, %w: tensor<16x1x1x1xf32>) -> tensor<1x16x112x112xf32> {
-  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 16 layout nchw
-       : (tensor<1x16x112x112xf32>, tensor<16x1x1x1xf32>) -> tensor<1x16x112x112xf32>
+func.func @layout_changes(%x: tensor<1x16x112x112xf32>, %w: tensor<16x16x1x1xf32>) -> tensor<1x16x112x112xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
+       : (tensor<1x16x112x112xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x112x112xf32>
   return %y : tensor<1x16x112x112xf32>
+}
+
+// -----
+
+// An nchw depthwise conv stays channels-first: no layout changes, and no
+// padded copy either: the 54x54 interior reads the input itself, the border
+// regions their cropped windows (as a channels-last depthwise core's do).
+// Vectors along W: 8 wide (54 = 6 x 8 + 6; the last tile shifted back
+// recomputes 2 per row, 16 wide would recompute 10), rows of 9 (9 divides
+// 54), the taps along W unrolled; a border column takes one output at a
+// time, a border row vectors along it.
+// CHECK-LABEL: func.func @planewise_depthwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x16x56x56xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK-NOT: tensor<1x16x58x58xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x56x56xf32>, tensor<16x3x3xf32>) outs(%{{.*}} : tensor<1x16x54x54xf32>)
+// CHECK-SAME: convjit.planewise, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 9, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
+// CHECK: tensor.insert_slice %{{.*}}[0, 0, 1, 1] [1, 16, 54, 54]
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x1x1xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x56x2xf32>, tensor<16x3x2xf32>) outs(%{{.*}} : tensor<1x16x54x1xf32>)
+// CHECK-SAME: tile = array<i64: 1, 1, 1, 1, 0, 0>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x2x56xf32>, tensor<16x2x3xf32>) outs(%{{.*}} : tensor<1x16x1x54xf32>)
+// CHECK-SAME: tile = array<i64: 1, 1, 1, 8, 0, 0>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @planewise_depthwise(%x: tensor<1x16x56x56xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<1x16x56x56xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nchw
+       : (tensor<1x16x56x56xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x56x56xf32>
+  return %y : tensor<1x16x56x56xf32>
+}
+
+// -----
+
+// Rows shorter than 32 (most of each vector would be a partial tile's) and
+// strides along W (strided vector reads) go through channels-last.
+// CHECK-LABEL: func.func @planewise_fallbacks
+// CHECK-NOT: convjit.planewise
+// CHECK: return
+func.func @planewise_fallbacks(%x: tensor<1x16x28x28xf32>, %w: tensor<16x1x3x3xf32>, %x2: tensor<1x16x112x112xf32>) -> (tensor<1x16x28x28xf32>, tensor<1x16x56x56xf32>) {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nchw
+       : (tensor<1x16x28x28xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x28x28xf32>
+  %z = conv.conv %x2, %w stride [2, 2] dilation [1, 1] pad [1, 1] to [0, 0] groups 16 layout nchw
+       : (tensor<1x16x112x112xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x56x56xf32>
+  return %y, %z : tensor<1x16x28x28xf32>, tensor<1x16x56x56xf32>
 }
 
 // -----

@@ -245,6 +245,27 @@ std::vector<std::string> groupedCases() {
   };
 }
 
+/// nchw depthwise layers computed channels-first (PlanewiseDepthwise.h):
+/// rows of 32 or more, cropped borders of every shape, partial tiles in
+/// both tiled dims (rows not divisible by the row tile, widths not a whole
+/// number of vectors), 1-D to 3-D; and the fallbacks (short rows, strides
+/// along W).
+std::vector<std::string> planewiseCases() {
+  return {
+      "conv ic=8 oc=8 in=37x45 k=3 pad=1 groups=8",
+      "conv ic=8 oc=8 in=34x40 k=3 pad=1 groups=8 bias relu",
+      "conv ic=4 oc=4 in=33x64 k=5 pad=2:1 groups=4 bias",
+      "conv ic=4 oc=4 in=35x36 k=3x5 pad=0x2 groups=4",
+      "conv ic=4 oc=4 in=30x40 k=3 pad=2 dilation=2 groups=4",
+      "conv ic=4 oc=4 in=41x40 k=3 pad=1 stride=2x1 groups=4",
+      "conv n=2 ic=3 oc=3 in=32x32 k=7 pad=3 groups=3",
+      "conv ic=5 oc=5 in=70 k=3 pad=1 groups=5 bias",
+      "conv ic=4 oc=4 in=3x5x33 k=3 pad=1 groups=4",
+      "conv ic=8 oc=8 in=28x28 k=3 pad=1 groups=8",
+      "conv ic=8 oc=8 in=40x40 k=3 pad=1 stride=2 groups=8",
+  };
+}
+
 class JitVsReference : public ::testing::TestWithParam<std::string> {};
 TEST_P(JitVsReference, MatchesWithinTolerance) {
   checkAgainstReference(GetParam(), 1);
@@ -274,6 +295,10 @@ INSTANTIATE_TEST_SUITE_P(Grouped, JitVsReference,
                          ::testing::ValuesIn(groupedCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(Grouped, ThreadedJitVsReference,
                          ::testing::ValuesIn(groupedCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(Planewise, JitVsReference,
+                         ::testing::ValuesIn(planewiseCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(Planewise, ThreadedJitVsReference,
+                         ::testing::ValuesIn(planewiseCases()), caseName);
 
 TEST(JitSweep, CoversEveryFamilyWithHundredsOfCases) {
   std::vector<std::string> cases = sweep();
