@@ -382,6 +382,7 @@ static void schedulePooling(RewriterBase &rewriter, Operation *root,
     (*generic)->setAttr(kScheduleAttrName,
                         chooseChannelwiseSchedule(bounds, rank, target, tuning)
                             .toAttr(rewriter.getContext()));
+    (*generic)->setAttr(kChannelwiseAttrName, rewriter.getUnitAttr());
     splitPaddedBorders(rewriter, *generic, target, tuning);
   }
 }
@@ -404,6 +405,7 @@ static void schedulePlanewise(RewriterBase &rewriter, Operation *root,
         kScheduleAttrName,
         choosePlanewiseSchedule(op.getStaticLoopRanges(), rank, target, tuning)
             .toAttr(op.getContext()));
+    op->setAttr(kChannelwiseAttrName, rewriter.getUnitAttr());
     splitPaddedBorders(rewriter, op, target, tuning);
   }
 }
@@ -961,9 +963,11 @@ struct ChooseSchedulesPass
       Operation *op = scheduled.getDefiningOp();
       op->setAttr(kScheduleAttrName,
                   choice.schedule.toAttr(&getContext()));
-      if (choice.form == CoreForm::Depthwise)
+      if (choice.form == CoreForm::Depthwise) {
+        op->setAttr(kChannelwiseAttrName, rewriter.getUnitAttr());
         splitPaddedBorders(rewriter, cast<linalg::GenericOp>(op), *targetInfo,
                            *tuning);
+      }
     }
     // After the cores: their group-major inputs are layout transposes too.
     scheduleDataMovement(rewriter, getOperation(), *targetInfo);

@@ -28,6 +28,13 @@ inline constexpr llvm::StringLiteral kScheduleAttrName = "convjit.schedule";
 inline constexpr llvm::StringLiteral kParallelLoopAttrName =
     "convjit.parallel";
 
+/// Marks a channel-wise window op (depthwise conv, pooling, and their
+/// border regions): it runs at memory speed, so it takes more work than
+/// other ops before its tile loops are shared by threads
+/// (convjit-tile-and-vectorize).
+inline constexpr llvm::StringLiteral kChannelwiseAttrName =
+    "convjit.channelwise";
+
 /// Marks a reduction loop of a vectorized tile that convjit-unroll-windows
 /// unrolls completely (the schedule's `unroll`).
 inline constexpr llvm::StringLiteral kUnrollLoopAttrName = "convjit.unroll";

@@ -74,7 +74,8 @@ def ConvjitTileAndVectorize
 
     The two outermost tile loops that run more than once are marked
     `convjit.parallel` (multithreaded kernels divide the work there), for
-    ops of at least `min-parallel-work` iterations.
+    ops of at least `min-parallel-work` iterations (8 times that for ops
+    marked `convjit.channelwise`: depthwise and pooling windows).
   }];
   let options = [
     Option<"minParallelWork", "min-parallel-work", "int64_t",

@@ -26,10 +26,10 @@ func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor
 // model unrolls the 3-tap window over 1 vector x 6 positions; tuned, the
 // window loop stays rolled and the width is 6 (tile-vectors=1 as well).
 // MODEL-LABEL: func.func @depthwise
-// MODEL: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
+// MODEL: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
 // TUNED-LABEL: func.func @depthwise
-// TUNED: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
-// TUNED: outs(%{{.*}} : tensor<1x1x14x32xf32>) attrs = {convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+// TUNED: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+// TUNED: outs(%{{.*}} : tensor<1x1x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
 func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x16x16x32xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
        : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x16x16x32xf32>

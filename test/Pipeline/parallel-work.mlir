@@ -1,0 +1,61 @@
+// Tile loops are shared by threads only for ops of at least
+// min-parallel-work iterations, and a channel-wise window op (depthwise,
+// pooling: convjit.channelwise) only from 8 times that: it runs at the speed
+// of the caches the threads share. The same 147456-iteration depthwise op
+// over a threshold of 50000: parallel, and not once marked channel-wise.
+// RUN: convjit-opt %s --convjit-tile-and-vectorize=min-parallel-work=50000 --canonicalize --split-input-file | FileCheck %s
+// RUN: convjit-opt %s --convjit-tile-and-vectorize=min-parallel-work=10000 --canonicalize --split-input-file | FileCheck %s --check-prefix=LOW
+
+#in = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
+#w = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, c)>
+#out = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
+
+// CHECK-LABEL: func.func @plain
+// CHECK: convjit.parallel
+// LOW-LABEL: func.func @plain
+// LOW: convjit.parallel
+func.func @plain(%x: tensor<1x18x18x64xf32>, %w: tensor<3x3x64xf32>, %init: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x18x18x64xf32>, tensor<3x3x64xf32>) outs(%acc : tensor<1x16x16x64xf32>)
+       attrs = {convjit.schedule = {tile = array<i64: 1, 1, 4, 8, 0, 0>,
+                                    reduce = array<i64: 0, 0, 0, 0, 1, 1>,
+                                    interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x16x64xf32>
+  return %y : tensor<1x16x16x64xf32>
+}
+
+// -----
+
+#in = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
+#w = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, c)>
+#out = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
+
+// CHECK-LABEL: func.func @channelwise
+// CHECK-NOT: convjit.parallel
+// CHECK: return
+// LOW-LABEL: func.func @channelwise
+// LOW: convjit.parallel
+func.func @channelwise(%x: tensor<1x18x18x64xf32>, %w: tensor<3x3x64xf32>, %init: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x18x18x64xf32>, tensor<3x3x64xf32>) outs(%acc : tensor<1x16x16x64xf32>)
+       attrs = {convjit.channelwise,
+                convjit.schedule = {tile = array<i64: 1, 1, 4, 8, 0, 0>,
+                                    reduce = array<i64: 0, 0, 0, 0, 1, 1>,
+                                    interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x16x64xf32>
+  return %y : tensor<1x16x16x64xf32>
+}
