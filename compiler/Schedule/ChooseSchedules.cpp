@@ -23,6 +23,7 @@
 #include "Schedule/ConvSchedule.h"
 #include "Schedule/Passes.h"
 
+#include "Lowering/LinalgHelpers.h"
 #include "Lowering/LoweringAttrs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -733,15 +734,6 @@ static void groupMajorInput(RewriterBase &rewriter, linalg::GenericOp core,
   Location loc = core.getLoc();
   Type f32 = rewriter.getF32Type();
   rewriter.setInsertionPoint(core);
-  auto transposeBy = [&](Value value, ArrayRef<int64_t> permutation) {
-    Value empty = tensor::EmptyOp::create(
-        rewriter, loc,
-        applyPermutation(cast<RankedTensorType>(value.getType()).getShape(),
-                         permutation),
-        f32);
-    return linalg::TransposeOp::create(rewriter, loc, value, empty, permutation)
-        .getResult()[0];
-  };
   int64_t groups = type.getDimSize(r + 1),
           groupChannels = type.getDimSize(r + 2);
   Value groupMajor;
@@ -770,14 +762,16 @@ static void groupMajorInput(RewriterBase &rewriter, linalg::GenericOp core,
       for (unsigned i = 0; i < r; ++i)
         firstPerm.push_back(3 + i);
       firstPerm.push_back(2);
-      source = transposeBy(grouped, firstPerm);
+      source = lowering::transpose(rewriter, loc, grouped, firstPerm);
     } else {
       SmallVector<int64_t> split(pad.getSourceType().getShape().drop_back());
       split.append({groups, groupChannels});
-      source = transposeBy(tensor::ExpandShapeOp::create(
-                               rewriter, loc, RankedTensorType::get(split, f32),
-                               pad.getSource(), groupDims(r + 3, r + 1, 2)),
-                           perm);
+      source = lowering::transpose(
+          rewriter, loc,
+          tensor::ExpandShapeOp::create(
+              rewriter, loc, RankedTensorType::get(split, f32), pad.getSource(),
+              groupDims(r + 3, r + 1, 2)),
+          perm);
     }
     SmallVector<int64_t> lo(pad.getStaticLow()), hi(pad.getStaticHigh());
     lo.push_back(0);
@@ -796,7 +790,7 @@ static void groupMajorInput(RewriterBase &rewriter, linalg::GenericOp core,
       taps *= bounds[loops.kernel(i)];
     if (taps == 1)
       return;
-    groupMajor = transposeBy(input, perm);
+    groupMajor = lowering::transpose(rewriter, loc, input, perm);
   }
   SmallVector<AffineMap> maps = core.getIndexingMapsArray();
   maps[0] = AffineMap::get(inputMap.getNumDims(), 0,

@@ -111,6 +111,17 @@ static int64_t largestDivisorAtMost(int64_t n, int64_t limit) {
   return 1;
 }
 
+/// A channel-wise tile's extent along `extent` outputs, at most `limit`
+/// (what the registers hold) or the tuning's `tunedWidth`: an extent that
+/// divides them needs no peeled remainder tile (half the code), which is
+/// worth a few accumulators, down to half the limit.
+static int64_t tileExtent(int64_t extent, int64_t limit, int64_t tunedWidth) {
+  if (tunedWidth)
+    return std::min(tunedWidth, extent);
+  int64_t divisor = largestDivisorAtMost(extent, limit);
+  return 2 * divisor >= limit ? divisor : std::min(limit, extent);
+}
+
 namespace {
 /// A register tile: `vectors` vectors of output channels for each of
 /// `width` output positions, as `blocks` channel blocks of `channels`.
@@ -366,17 +377,12 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
   s.tile[rank + 1] = channels % lanes == 0 ? vectors * lanes
                                            : std::min<int64_t>(channels, lanes);
   // Accumulators plus one loaded input per vector and the weights (with the
-  // window unrolled: `width + window - 1` inputs). A width that divides the
-  // row needs no peeled remainder tile (half the code); it is worth a few
-  // accumulators.
+  // window unrolled: `width + window - 1` inputs).
   int64_t widthLimit =
       unrollWindow
           ? std::max<int64_t>(1, (target.vectorRegisters - window) / 2)
           : std::max<int64_t>(1, (target.vectorRegisters - 1) / vectors - 1);
-  int64_t divisor = largestDivisorAtMost(row, widthLimit);
-  s.tile[tiled] = tuning.width               ? std::min(tuning.width, row)
-                  : 2 * divisor >= widthLimit ? divisor
-                                              : std::min(widthLimit, row);
+  s.tile[tiled] = tileExtent(row, widthLimit, tuning.width);
   for (unsigned i = 0; i < rank; ++i)
     s.reduce[rank + 2 + i] = 1;
   if (unrollWindow) {
@@ -420,13 +426,9 @@ ConvSchedule convjit::choosePlanewiseSchedule(ArrayRef<int64_t> bounds,
   // time: a tile of several rows would be a vector down the column, read
   // element by element.
   if (rank >= 2 && row >= lanes) {
-    int64_t rows = bounds[rowDim - 1];
     int64_t limit =
         std::max<int64_t>(1, (target.vectorRegisters - 4) / vectors);
-    int64_t divisor = largestDivisorAtMost(rows, limit);
-    s.tile[rowDim - 1] = tuning.width           ? std::min(tuning.width, rows)
-                         : 2 * divisor >= limit ? divisor
-                                                : std::min(limit, rows);
+    s.tile[rowDim - 1] = tileExtent(bounds[rowDim - 1], limit, tuning.width);
   }
   for (unsigned i = 0; i < rank; ++i)
     s.reduce[rank + 2 + i] = 1;
