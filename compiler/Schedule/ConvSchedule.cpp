@@ -185,27 +185,64 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
   // saves. Three vectors are three blocks of one vector instead (a
   // vector<Wx3x8xf32> tile: legal vectors only), where the core can be
   // blocked; considered last, so that ties keep a power of two.
+  //
+  // The step model ties every tile that keeps both FMA pipes busy, and its
+  // tie-break (fewest loads) favours the widest tile the registers hold.
+  // On Zen 5 (32 zmm registers) those lost to narrower ones in every layer
+  // timed: 4 vectors x 6 positions ran 0.70-0.95x of 2 x 7-12 (ResNet-50
+  // res2a 3x3, res4a 1x1, res5b 3x3), and 2 x 14 (28 accumulators) 0.87x of
+  // 2 x 8. So the model keeps the accumulators to 3/4 of the registers and
+  // a 4-vector tile to a tuning that asks for it. Not with 16 registers
+  // (AVX2), where the widest tiles that fit are the ones measured best.
+  bool wideRegisterFile = registers > 16;
+  int64_t accumulatorLimit = wideRegisterFile ? registers * 3 / 4 : registers;
   for (int64_t vectors : {1, 2, 4, 3}) {
     int64_t blocks = vectors == 3 ? 3 : 1;
     if (channels % (vectors * lanes) != 0 || (blocks > 1 && !allowBlockTiles))
       continue;
-    if (tuning.vectors && vectors != tuning.vectors)
+    if (tuning.vectors ? vectors != tuning.vectors
+                       : vectors == 4 && wideRegisterFile)
       continue;
     if (tuning.width) {
       consider(vectors, std::min(tuning.width, row), blocks);
       continue;
     }
     int64_t widthLimit =
-        std::min((registers - vectors - 1) / vectors, row);
+        std::min({(registers - vectors - 1) / vectors,
+                  std::max<int64_t>(1, accumulatorLimit / vectors), row});
     for (int64_t width = widthLimit; width >= 1; --width)
       consider(vectors, width, blocks);
   }
   if (found)
     return best;
+  // More channels than a vector but no whole number of vectors dividing
+  // them: tiles of one or two whole vectors, the channels left over a
+  // narrower tile that the tiler peels off (24 = 16 + 8 on AVX-512). One
+  // tile of all of them would carry a vector<24xf32> per position around
+  // the reduction loop, which LLVM legalizes element by element on AVX-512
+  // (MobileNetV2's 24-channel projection ran at 44 GFLOPS so).
+  if (channels > lanes) {
+    for (int64_t vectors : {1, 2}) {
+      if (vectors * lanes > channels ||
+          (tuning.vectors && vectors != tuning.vectors))
+        continue;
+      if (tuning.width) {
+        consider(vectors, std::min(tuning.width, row), 1);
+        continue;
+      }
+      int64_t widthLimit =
+          std::min({(registers - vectors - 1) / vectors,
+                    std::max<int64_t>(1, accumulatorLimit / vectors), row});
+      for (int64_t width = widthLimit; width >= 1; --width)
+        consider(vectors, width, 1);
+    }
+    if (found)
+      return best;
+  }
   if (!tuning.isModel()) // the tuning does not fit these channels
     return chooseRegisterTile(channels, row, target, allowBlockTiles, {});
-  // Channels that no whole number of vectors divides: one tile of all of
-  // them (a partial vector), as wide as the registers allow.
+  // Fewer channels than a vector: one tile of all of them (a partial
+  // vector), as wide as the registers allow.
   int64_t vectors = (channels + lanes - 1) / lanes;
   int64_t widthLimit = std::max<int64_t>(1, (registers - vectors - 1) / vectors);
   return {vectors, channels, std::min(widthLimit, row)};
@@ -256,7 +293,8 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
     int64_t oc = bounds[loops.outChannel()];
     RegisterTile tile =
         chooseRegisterTile(oc, row, target, /*allowBlockTiles=*/true, tuning);
-    bool blocked = tile.channels < oc;
+    // Tiles of whole vectors with channels left over are no blocks.
+    bool blocked = tile.channels < oc && oc % tile.channels == 0;
     choice.form = blocked ? CoreForm::DenseBlocked : CoreForm::Dense;
     choice.blockSize = blocked ? tile.channels : 0;
     // Loop positions in the chosen form: a blocked core has ocb before oci.

@@ -84,8 +84,9 @@ func.func @shifted_last_tile(%x: tensor<1x1x56x8xf32>, %w: tensor<1x3x8x16xf32>,
 // The fewest loads per FMA over a row of 28 with >= 8 accumulators:
 // 16 ymm: 6 positions x 2 vectors of 8 channels, four full tiles and a
 // peeled 4-wide one (38 loads per 56 FMAs);
-// 32 zmm: 6 positions x 4 vectors of 16 channels, four full tiles and a
-// peeled 4-wide one.
+// 32 zmm: at most 24 accumulators and 2 vectors (ConvSchedule.cpp), so
+// 12 positions x 2 vectors of 16 channels in two blocks of 32, two full
+// tiles and a peeled 4-wide one.
 // Unscheduled, the core is left alone (it becomes plain loops later).
 // CHECK-LABEL: func.func @chosen
 // CHECK: linalg.generic
@@ -95,10 +96,10 @@ func.func @shifted_last_tile(%x: tensor<1x1x56x8xf32>, %w: tensor<1x3x8x16xf32>,
 // AVX2: vector.contract {{.*}} into vector<4x16xf32>
 // AVX2: } {convjit.parallel, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 6, 1, 16, 0, 0, 0>}}
 // AVX512-LABEL: func.func @chosen
-// AVX512: vector.contract {{.*}} into vector<6x64xf32>
-// AVX512: vector.contract {{.*}} into vector<4x64xf32>
-// AVX512: } {convjit.parallel, convjit.schedule = {{.*}}tile = array<i64: 1, 1, 6, 64, 0, 0, 0>}}
-// With 64 output channels, one AVX-512 tile covers them all: no blocking.
+// AVX512: scf.for {{.*}} = %c0 to %c24 step %c12
+// AVX512: vector.contract {{.*}} into vector<12x32xf32>
+// AVX512: vector.contract {{.*}} into vector<4x32xf32>
+// AVX512: } {convjit.parallel, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 12, 1, 32, 0, 0, 0>}}
 func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32> {
   %zero = arith.constant 0.0 : f32
   %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
@@ -112,6 +113,42 @@ func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: 
     linalg.yield %s : f32
   } -> tensor<1x28x28x64xf32>
   return %y : tensor<1x28x28x64xf32>
+}
+
+// -----
+
+#in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
+#w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
+#out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
+
+// 24 output channels: 3 blocks of 8 on AVX2; on AVX-512 a tile of one
+// 16-channel vector and the 8 channels left over peeled off, never a
+// vector<...x24xf32> (LLVM splits a loop-carried one into scalars).
+// AVX2-LABEL: func.func @channels_left_over
+// AVX2: vector.contract {{.*}} into vector<{{[0-9]+}}x3x8xf32>
+// AVX512-LABEL: func.func @channels_left_over
+// AVX512: scf.for {{.*}} = %c0 to %c48 step %c24
+// AVX512: scf.for {{.*}} -> (vector<24x16xf32>)
+// AVX512: vector.contract {{.*}} into vector<24x16xf32>
+// AVX512: scf.for {{.*}} -> (vector<24x8xf32>)
+// AVX512: vector.contract {{.*}} into vector<24x8xf32>
+// AVX512: tile = array<i64: 1, 1, 24, 16, 0, 0, 0>
+// AVX512: vector.contract {{.*}} into vector<8x16xf32>
+// AVX512: vector.contract {{.*}} into vector<8x8xf32>
+// AVX512-NOT: vector<{{[0-9]+}}x24xf32>
+func.func @channels_left_over(%x: tensor<1x1x56x144xf32>, %w: tensor<1x1x144x24xf32>, %init: tensor<1x1x56x24xf32>) -> tensor<1x1x56x24xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x1x56x24xf32>) -> tensor<1x1x56x24xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x1x56x144xf32>, tensor<1x1x144x24xf32>) outs(%acc : tensor<1x1x56x24xf32>)
+       attrs = {convjit.conv_core} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x56x24xf32>
+  return %y : tensor<1x1x56x24xf32>
 }
 
 // -----

@@ -266,6 +266,21 @@ std::vector<std::string> planewiseCases() {
   };
 }
 
+/// Output channels that no whole number of vectors divides: tiles of whole
+/// vectors with the channels left over peeled off (24 = 16 + 8 with
+/// AVX-512), dense and grouped, 1-D to 3-D, transposed.
+std::vector<std::string> channelsLeftOverCases() {
+  return {
+      "conv ic=32 oc=24 in=9x10 k=1 layout=nhwc",
+      "conv ic=16 oc=40 in=7x9 k=3 pad=1 bias relu layout=nhwc",
+      "conv ic=8 oc=20 in=11x6 k=3 pad=1",
+      "conv ic=48 oc=48 in=8x8 k=3 pad=1 groups=2 layout=nhwc",
+      "conv ic=12 oc=72 in=30 k=5 stride=2 layout=nhwc",
+      "conv ic=4 oc=24 in=4x5x6 k=3 pad=1 layout=nhwc",
+      "conv_transpose ic=16 oc=24 in=5x5 k=4 stride=2 pad=1 layout=nhwc",
+  };
+}
+
 class JitVsReference : public ::testing::TestWithParam<std::string> {};
 TEST_P(JitVsReference, MatchesWithinTolerance) {
   checkAgainstReference(GetParam(), 1);
@@ -295,6 +310,12 @@ INSTANTIATE_TEST_SUITE_P(Grouped, JitVsReference,
                          ::testing::ValuesIn(groupedCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(Grouped, ThreadedJitVsReference,
                          ::testing::ValuesIn(groupedCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(ChannelsLeftOver, JitVsReference,
+                         ::testing::ValuesIn(channelsLeftOverCases()),
+                         caseName);
+INSTANTIATE_TEST_SUITE_P(ChannelsLeftOver, ThreadedJitVsReference,
+                         ::testing::ValuesIn(channelsLeftOverCases()),
+                         caseName);
 INSTANTIATE_TEST_SUITE_P(Planewise, JitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(Planewise, ThreadedJitVsReference,
