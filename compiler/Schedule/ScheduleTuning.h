@@ -36,6 +36,8 @@ struct ScheduleTuning {
   int64_t inputChannelStep = 0;
   /// Dense cores split into channel blocks: blocks outermost (each block's
   /// weights stay in cache) or innermost (each input tile read once).
+  /// Channel-wise windows: channel vectors outermost (each one's plane stays
+  /// in cache) or innermost (memory read in order).
   std::optional<bool> blocksOuter;
   /// Channel-wise windows (depthwise, pooling): unroll the innermost window
   /// loop so neighbouring taps share their loads.

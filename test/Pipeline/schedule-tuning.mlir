@@ -4,6 +4,7 @@
 // RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize --convjit-choose-schedules=target=avx2 --split-input-file | FileCheck %s --check-prefix=MODEL
 // RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx2 tile-width=6 tile-vectors=1 ic-step=4 blocks-outer=on unroll-window=off" --split-input-file | FileCheck %s --check-prefix=TUNED
 // RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx2 tile-vectors=3" --split-input-file | FileCheck %s --check-prefix=MODEL
+// RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx2 blocks-outer=off" --split-input-file | FileCheck %s --check-prefix=INNER
 // RUN: not convjit-opt %s --convert-conv-to-linalg "--convjit-choose-schedules=blocks-outer=maybe" 2>&1 | FileCheck %s --check-prefix=BAD-TOGGLE
 // RUN: not convjit-opt %s --convert-conv-to-linalg "--convjit-choose-schedules=ic-step=-2" 2>&1 | FileCheck %s --check-prefix=BAD-COUNT
 
@@ -23,17 +24,33 @@ func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor
 // -----
 
 // Depthwise: the interior and the border regions all take the knobs. The
-// model unrolls the 3-tap window over 1 vector x 6 positions; tuned, the
-// window loop stays rolled and the width is 6 (tile-vectors=1 as well).
+// model unrolls the 3-tap window over 1 vector x 6 positions, channel
+// vectors outermost (a vector's 14x14 plane, 6 KB, fits half of L1);
+// tuned, the window loop stays rolled and the width is 6 (tile-vectors=1 as
+// well); blocks-outer=off puts the channels innermost.
 // MODEL-LABEL: func.func @depthwise
-// MODEL: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
+// MODEL: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
 // TUNED-LABEL: func.func @depthwise
-// TUNED: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
-// TUNED: outs(%{{.*}} : tensor<1x1x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+// TUNED: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+// TUNED: outs(%{{.*}} : tensor<1x1x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+// INNER-LABEL: func.func @depthwise
+// INNER: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>
 func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x16x16x32xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
        : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x16x16x32xf32>
   return %y : tensor<1x16x16x32xf32>
+}
+
+// -----
+
+// A larger plane (30x30, 28 KB a vector) keeps the channels innermost:
+// memory is read in order.
+// MODEL-LABEL: func.func @depthwise_large_plane
+// MODEL: outs(%{{.*}} : tensor<1x30x30x32xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>
+func.func @depthwise_large_plane(%x: tensor<1x32x32x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x32x32x32xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
+       : (tensor<1x32x32x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x32x32xf32>
+  return %y : tensor<1x32x32x32xf32>
 }
 
 // BAD-TOGGLE: error: blocks-outer must be auto, on or off, not 'maybe'
