@@ -35,6 +35,15 @@ inline constexpr llvm::StringLiteral kParallelLoopAttrName =
 inline constexpr llvm::StringLiteral kChannelwiseAttrName =
     "convjit.channelwise";
 
+/// On a conv core reading a zero-padded input: per window dim whose taps
+/// may fall into the padding, six numbers -- the kernel loop, the output
+/// loop, the input dim they index, the dilation, the padding before the
+/// input and the input's size along it. Where a tile holds one output along
+/// that dim, convjit-tile-and-vectorize runs the kernel loop over the taps
+/// inside the input only (set by convjit-choose-schedules).
+inline constexpr llvm::StringLiteral kPaddedTapsAttrName =
+    "convjit.padded_taps";
+
 /// Marks a reduction loop of a vectorized tile that convjit-unroll-windows
 /// unrolls completely (the schedule's `unroll`).
 inline constexpr llvm::StringLiteral kUnrollLoopAttrName = "convjit.unroll";

@@ -200,6 +200,8 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   // follows once every core is tiled (peeling copies it along).
   fused->tiledAndFusedOps.front()->setAttr(
       kTiledCoreAttr, schedule.toAttr(rewriter.getContext()));
+  if (Attribute taps = core->getAttr(kPaddedTapsAttrName))
+    fused->tiledAndFusedOps.front()->setAttr(kPaddedTapsAttrName, taps);
   for (Operation *op : llvm::drop_begin(fused->tiledAndFusedOps))
     op->setAttr(kTiledInitAttr, rewriter.getUnitAttr());
 
@@ -251,6 +253,54 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   return recordLoop;
 }
 
+/// Narrows the kernel loops of `tiled` (a core tile, before its reductions
+/// are tiled) to the taps inside the input, where kPaddedTapsAttrName says
+/// which dims reach into the zero padding and the tile holds one output
+/// along them: the rest multiply zeros. Returns, per loop of `tiled`, the
+/// bounds to give its kernel loop (null where unchanged).
+static SmallVector<std::pair<Value, Value>>
+tapsInsideInput(RewriterBase &rewriter, linalg::LinalgOp tiled) {
+  SmallVector<std::pair<Value, Value>> bounds(tiled.getNumLoops());
+  auto taps = tiled->getAttrOfType<DenseI64ArrayAttr>(kPaddedTapsAttrName);
+  if (!taps)
+    return bounds;
+  auto window = tiled.getDpsInputs()[0].getDefiningOp<tensor::ExtractSliceOp>();
+  if (!window)
+    return bounds;
+  SmallVector<int64_t> ranges = tiled.getStaticLoopRanges();
+  ArrayRef<int64_t> values = taps.asArrayRef();
+  Location loc = tiled.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  for (size_t i = 0; i + 6 <= values.size(); i += 6) {
+    int64_t kernelLoop = values[i], outputLoop = values[i + 1],
+            dim = values[i + 2], dilation = values[i + 3],
+            padLow = values[i + 4], size = values[i + 5];
+    if (outputLoop >= static_cast<int64_t>(ranges.size()) ||
+        kernelLoop >= static_cast<int64_t>(ranges.size()) ||
+        ranges[outputLoop] != 1 ||
+        dim >= static_cast<int64_t>(window.getMixedOffsets().size()))
+      continue;
+    // The window of the one output starts at input row `start` (of the
+    // padded input); tap k reads start + k*d, inside the input for
+    // padLow <= start + k*d < padLow + size.
+    Value start = getValueOrCreateConstantIndexOp(
+        rewriter, loc, window.getMixedOffsets()[dim]);
+    AffineExpr s0 = getAffineSymbolExpr(0, ctx);
+    AffineMap lower = AffineMap::get(
+        0, 1, {getAffineConstantExpr(0, ctx), (padLow - s0).ceilDiv(dilation)},
+        ctx);
+    AffineMap upper =
+        AffineMap::get(0, 1,
+                       {getAffineConstantExpr(ranges[kernelLoop], ctx),
+                        (padLow + size - s0).ceilDiv(dilation)},
+                       ctx);
+    bounds[kernelLoop] = {
+        affine::AffineMaxOp::create(rewriter, loc, lower, ValueRange{start}),
+        affine::AffineMinOp::create(rewriter, loc, upper, ValueRange{start})};
+  }
+  return bounds;
+}
+
 /// Tiles the reduction loops of every tiled core copy, as the schedule it
 /// carries says.
 static LogicalResult tileReductionLoops(RewriterBase &rewriter,
@@ -275,6 +325,8 @@ static LogicalResult tileReductionLoops(RewriterBase &rewriter,
     options.setTileSizes(asIndexAttrs(rewriter, schedule.reduce));
     options.setReductionDims(reductionDims);
     rewriter.setInsertionPoint(tiled);
+    SmallVector<std::pair<Value, Value>> tapBounds =
+        tapsInsideInput(rewriter, cast<linalg::LinalgOp>(tiled));
     auto reduced =
         scf::tileUsingSCF(rewriter, cast<TilingInterface>(tiled), options);
     if (failed(reduced))
@@ -284,6 +336,11 @@ static LogicalResult tileReductionLoops(RewriterBase &rewriter,
     // One loop per reduction dimension, in order.
     for (auto [dim, loop] : llvm::zip(reductionDims, reduced->loops)) {
       loop->setAttr(kReductionLoopAttr, rewriter.getUnitAttr());
+      auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+      if (tapBounds[dim].first && forOp && schedule.reduce[dim] == 1) {
+        forOp.setLowerBound(tapBounds[dim].first);
+        forOp.setUpperBound(tapBounds[dim].second);
+      }
       if (!schedule.unroll.empty() && schedule.unroll[dim] != 0)
         loop->setAttr(kUnrollLoopAttrName, rewriter.getUnitAttr());
     }
@@ -638,6 +695,7 @@ struct TileAndVectorizePass
     (void)applyPatternsGreedily(scope, overwrittenInitializers, sweepConfig());
     scope->walk([](Operation *op) {
       op->removeAttr(kTiledCoreAttr);
+      op->removeAttr(kPaddedTapsAttrName);
       op->removeAttr(kTiledInitAttr);
       op->removeAttr(kReductionLoopAttr);
     });

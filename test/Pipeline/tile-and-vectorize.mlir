@@ -183,3 +183,41 @@ func.func @unrolled_window(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x16xf32>
   } -> tensor<1x8x8x16xf32>
   return %y : tensor<1x8x8x16xf32>
 }
+
+// -----
+
+#in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
+#w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
+#out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
+
+// convjit.padded_taps (set by choose-schedules): kh (loop 4) of output row
+// oh (loop 1) reads input dim 1, dilation 1, which has 1 row of padding
+// before 7 rows. A tile holds one row, so its kh loop runs over the rows
+// inside the input only: from max(0, 1 - oh) to min(3, 8 - oh). kw stays
+// whole: a tile of 7 columns needs all three taps.
+// CHECK-DAG: #[[LO:.+]] = affine_map<()[s0] -> (-s0 + 1, 0)>
+// CHECK-DAG: #[[HI:.+]] = affine_map<()[s0] -> (-s0 + 8, 3)>
+// CHECK-LABEL: func.func @padded_taps
+// CHECK: scf.for %[[OH:.+]] = %c0 to %c7 step %c1
+// CHECK: %[[FIRST:.+]] = affine.max #[[LO]]()[%[[OH]]]
+// CHECK: %[[LAST:.+]] = affine.min #[[HI]]()[%[[OH]]]
+// CHECK: scf.for %{{.*}} = %[[FIRST]] to %[[LAST]] step %c1 iter_args({{.*}}) -> (vector<7x16xf32>)
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK-NOT: convjit.padded_taps
+func.func @padded_taps(%x: tensor<1x9x9x16xf32>, %w: tensor<3x3x16x16xf32>, %init: tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x9x9x16xf32>, tensor<3x3x16x16xf32>) outs(%acc : tensor<1x7x7x16xf32>)
+       attrs = {convjit.conv_core, convjit.padded_taps = array<i64: 4, 1, 1, 1, 1, 7>,
+                convjit.schedule = {tile = array<i64: 1, 1, 7, 16, 0, 0, 0>,
+                                    reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>,
+                                    interchange = array<i64: 0, 1, 2, 3, 4, 5, 6>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x7x7x16xf32>
+  return %y : tensor<1x7x7x16xf32>
+}
