@@ -658,6 +658,53 @@ static linalg::GenericOp mergeGroups(RewriterBase &rewriter,
   return newCore;
 }
 
+/// A LaneRotation core (ConvSchedule.h) reads and writes its channels flat,
+/// [..., G*q] at g*q + c instead of [..., G, q] at (g, c): a tile of m
+/// groups is then one row of m*q floats in each, which its vector code
+/// (TileAndVectorize.cpp) reads and writes as one vector.
+static linalg::GenericOp flattenGroupChannels(RewriterBase &rewriter,
+                                              linalg::GenericOp core,
+                                              const ConvCoreLoops &loops) {
+  Location loc = core.getLoc();
+  MLIRContext *ctx = core.getContext();
+  int64_t q = core.getStaticLoopRanges()[loops.inChannel()];
+  rewriter.setInsertionPoint(core);
+  auto flatten = [&](Value value) -> Value {
+    auto type = cast<RankedTensorType>(value.getType());
+    int64_t rank = type.getRank();
+    if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>();
+        expand && expand.getSrcType().getRank() == rank - 1 &&
+        expand.getReassociationIndices() == groupDims(rank, rank - 2, 2))
+      return expand.getSrc();
+    return tensor::CollapseShapeOp::create(rewriter, loc, value,
+                                           groupDims(rank, rank - 2, 2));
+  };
+  Value input = flatten(core.getDpsInputs()[0]);
+  Value init = core.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> flatShape(outType.getShape().drop_back(2));
+  flatShape.push_back(outType.getShape().drop_back().back() * q);
+  Value flatInit = rebuildInit(rewriter, loc, init, flatShape,
+                               /*channelDims=*/1, flatten, flatten);
+  auto flatMap = [&](AffineMap map) {
+    SmallVector<AffineExpr> results(map.getResults().drop_back(2));
+    results.push_back(map.getResult(map.getNumResults() - 2) * q +
+                      map.getResult(map.getNumResults() - 1));
+    return AffineMap::get(map.getNumDims(), 0, results, ctx);
+  };
+  SmallVector<AffineMap> maps = core.getIndexingMapsArray();
+  maps[0] = flatMap(maps[0]);
+  maps[2] = flatMap(maps[2]);
+  linalg::GenericOp flat =
+      buildCore(rewriter, loc, core, input, core.getDpsInputs()[1], flatInit,
+                maps, loops.outChannel() + 1, loops.rank + 1);
+  Value result = tensor::ExpandShapeOp::create(
+      rewriter, loc, outType, flat.getResult(0),
+      groupDims(outType.getRank(), outType.getRank() - 2, 2));
+  rewriter.replaceOp(core, result);
+  return flat;
+}
+
 /// How many groups of a grouped core to merge (1: none): enough that a
 /// merged group's output channels fill one vector.
 static int64_t groupsToMerge(linalg::GenericOp core, const ConvCoreLoops &loops,
@@ -671,7 +718,7 @@ static int64_t groupsToMerge(linalg::GenericOp core, const ConvCoreLoops &loops,
   bool windowInput =
       core.getIndexingMapsArray()[0].getNumResults() == loops.rank + 3;
   if (!windowInput || (ocg == 1 && icg == 1) || ocg >= lanes ||
-      lanes % ocg != 0)
+      lanes % ocg != 0 || laneRotationGroups(groups, icg, ocg, target))
     return 1;
   int64_t m = lanes / ocg;
   return groups % m == 0 ? m : 1;
@@ -1022,6 +1069,13 @@ struct ChooseSchedulesPass
         groupMajorInput(rewriter, core, *loops);
         scheduled = core.getResult(0);
         break;
+      case CoreForm::LaneRotation: {
+        int64_t q = core.getStaticLoopRanges()[loops->inChannel()];
+        scheduled = flattenGroupChannels(rewriter, core, *loops).getResult(0);
+        scheduled.getDefiningOp()->setAttr(kLaneRotationAttrName,
+                                           rewriter.getI64IntegerAttr(q));
+        break;
+      }
       }
       Operation *op = scheduled.getDefiningOp();
       op->setAttr(kScheduleAttrName,

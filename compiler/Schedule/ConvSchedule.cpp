@@ -357,6 +357,29 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
     return choice;
   }
 
+  if (int64_t m = laneRotationGroups(groups, icg, ocg, target);
+      m && windowInput) {
+    // A vector of m groups' q channels per output position: the register
+    // tile runs along the row, one vector wide; the group tiles innermost
+    // (all their weights fit L1; a pixel's channels are read together).
+    // Besides its accumulators a tile holds q rotated weight vectors and an
+    // input's rotations; past half the registers left by those, LLVM spilled
+    // (Zen 5, 56-wide rows: q = 4 best at 8-10 positions, 12 spilled and ran
+    // 0.87x, 24 0.56x; q = 2 best at 14, q = 8 at 7).
+    choice.form = CoreForm::LaneRotation;
+    int64_t widthLimit = std::max<int64_t>(
+        1, (static_cast<int64_t>(target.vectorRegisters) - 2 * icg) / 2 - 1);
+    init(loops.numLoops());
+    s.tile[1 + r - 1] = tileExtent(row, widthLimit, tuning.width);
+    s.tile[loops.group()] = m;
+    s.tile[loops.outChannel()] = ocg;
+    for (unsigned i = 0; i < r; ++i)
+      s.reduce[loops.kernel(i)] = 1;
+    s.reduce[loops.inChannel()] = icg;
+    s.interchange = interchange(loops.numLoops(), {}, positions);
+    return choice;
+  }
+
   // Other grouped cores: one group at a time, its output channels as the
   // register tile.
   choice.form = CoreForm::Grouped;
@@ -373,6 +396,17 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
       interchange(loops.numLoops(), {loops.group(), loops.outChannel()},
                   positions);
   return choice;
+}
+
+int64_t convjit::laneRotationGroups(int64_t groups, int64_t inChannels,
+                                    int64_t outChannels,
+                                    const TargetInfo &target) {
+  int64_t lanes = target.f32Lanes();
+  if (inChannels != outChannels || inChannels < 2 || inChannels >= lanes ||
+      lanes % inChannels != 0)
+    return 0;
+  int64_t m = lanes / inChannels;
+  return groups % m == 0 ? m : 0;
 }
 
 ConvSchedule convjit::chooseChannelwiseSchedule(

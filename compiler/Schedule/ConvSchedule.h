@@ -90,7 +90,21 @@ enum class CoreForm {
   DenseBlocked, // groups == 1, output channels in blocks of `blockSize`
   Depthwise,    // one input and one output channel per group
   Grouped,      // other grouped cores, scheduled one group at a time
+  LaneRotation, // q in = q out channels per group, q < a vector: a vector of
+                // lanes/q groups, reduced by rotating the input within each
+                // group's lanes (TileAndVectorize.cpp)
 };
+
+/// Marks a LaneRotation core with its channels per group q
+/// (convjit-tile-and-vectorize vectorizes it).
+inline constexpr llvm::StringLiteral kLaneRotationAttrName =
+    "convjit.lane_rotation";
+
+/// Groups per vector when a grouped core with `groups` groups of
+/// `inChannels` in and `outChannels` out channels takes the LaneRotation
+/// form on `target`, else 0.
+int64_t laneRotationGroups(int64_t groups, int64_t inChannels,
+                           int64_t outChannels, const TargetInfo &target);
 
 struct CoreChoice {
   CoreForm form = CoreForm::Dense;
@@ -100,6 +114,7 @@ struct CoreChoice {
   ///   DenseBlocked: (n, o..., ocb, oci, k..., ic)
   ///   Depthwise:    (n, o..., c, k...)
   ///   Grouped:      (n, o..., g, ocg, k..., icg)
+  ///   LaneRotation: (n, o..., g, ocg, k..., icg)
   ConvSchedule schedule;
 };
 

@@ -241,6 +241,27 @@ func.func @grouped_1x1(%x: tensor<1x8x8x32xf32>, %w: tensor<32x8x1x1xf32>) -> te
 
 // -----
 
+// Groups of 4 in and 4 out channels, narrower than a vector: a vector holds
+// two groups (AVX2), reduced by rotating the input within each group's
+// lanes (TileAndVectorize.cpp). The core reads and writes the channels
+// flat (g*4 + c) from the channels-last padded input, no group-major copy
+// and no block-diagonal weights; a tile is 3 positions x 2 groups, its 4
+// input channels in one step.
+// CHECK-DAG: #[[RIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 + d5, d2 + d6, d3 * 4 + d7)>
+// CHECK-DAG: #[[ROUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3 * 4 + d4)>
+// CHECK-LABEL: func.func @lane_rotation
+// CHECK-NOT: tensor<1x8x8x8x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[RIN]], #{{.*}}, #[[ROUT]]]{{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x8x8x32xf32>, tensor<8x3x3x4x4xf32>) outs(%{{.*}} : tensor<1x6x6x32xf32>)
+// CHECK-SAME: convjit.lane_rotation = 4 : i64
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 4>, tile = array<i64: 1, 1, 3, 2, 4, 0, 0, 0>}
+func.func @lane_rotation(%x: tensor<1x6x6x32xf32>, %w: tensor<32x4x3x3xf32>) -> tensor<1x6x6x32xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 8 layout nhwc
+       : (tensor<1x6x6x32xf32>, tensor<32x4x3x3xf32>) -> tensor<1x6x6x32xf32>
+  return %y : tensor<1x6x6x32xf32>
+}
+
+// -----
+
 // A padded input is built once, element by element: the input copied into
 // the interior and a fill of each border strip (never a fill of the whole
 // buffer that the copy then overwrites). Pad 1 on H and 2:0 on W.

@@ -221,3 +221,40 @@ func.func @padded_taps(%x: tensor<1x9x9x16xf32>, %w: tensor<3x3x16x16xf32>, %ini
   } -> tensor<1x7x7x16xf32>
   return %y : tensor<1x7x7x16xf32>
 }
+
+// -----
+
+#in = affine_map<(n, oh, ow, g, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, g * 4 + ic)>
+#w = affine_map<(n, oh, ow, g, oc, kh, kw, ic) -> (g, kh, kw, ic, oc)>
+#out = affine_map<(n, oh, ow, g, oc, kh, kw, ic) -> (n, oh, ow, g * 4 + oc)>
+
+// A lane-rotation core (2 groups of 4 channels per 8-lane vector): per
+// position one input vector, rotated by 1, 2, 3 within each group's 4
+// lanes, times weight vectors shuffled from the tile's 2x4x4 weights
+// (rotation 1: lane (j, o) takes weight (j, (o + 1) mod 4, o)), in 4 FMAs;
+// no contraction.
+// CHECK-LABEL: func.func @lane_rotation
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [4, 9, 14, 3, 20, 25, 30, 19] : vector<32xf32>, vector<32xf32>
+// CHECK: vector.fma {{.*}} : vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [1, 2, 3, 0, 5, 6, 7, 4] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.fma {{.*}} : vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [3, 0, 1, 2, 7, 4, 5, 6] : vector<8xf32>, vector<8xf32>
+// CHECK-NOT: vector.contract
+// CHECK-NOT: convjit.lane_rotation
+func.func @lane_rotation(%x: tensor<1x8x8x32xf32>, %w: tensor<8x3x3x4x4xf32>, %init: tensor<1x6x6x32xf32>) -> tensor<1x6x6x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x6x6x32xf32>) -> tensor<1x6x6x32xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x8x8x32xf32>, tensor<8x3x3x4x4xf32>) outs(%acc : tensor<1x6x6x32xf32>)
+       attrs = {convjit.conv_core, convjit.lane_rotation = 4 : i64,
+                convjit.schedule = {tile = array<i64: 1, 1, 3, 2, 4, 0, 0, 0>,
+                                    reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 4>,
+                                    interchange = array<i64: 0, 1, 2, 3, 4, 5, 6, 7>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x6x6x32xf32>
+  return %y : tensor<1x6x6x32xf32>
+}

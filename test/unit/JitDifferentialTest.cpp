@@ -281,6 +281,27 @@ std::vector<std::string> channelsLeftOverCases() {
   };
 }
 
+/// Groups of q in and q out channels narrower than a vector, computed by
+/// rotating each group's lanes (ConvSchedule.h LaneRotation): q = 2, 4, 8
+/// (on AVX2, 8 is a whole vector and takes the grouped path), strided,
+/// dilated, asymmetric, unpadded, 1x1, bias and ReLU, batches, nchw, 1-D
+/// and 3-D, rows not divisible by the tile.
+std::vector<std::string> laneRotationCases() {
+  return {
+      "conv ic=32 oc=32 in=10x11 k=3 pad=1 groups=8 layout=nhwc",
+      "conv ic=64 oc=64 in=9x13 k=3 pad=1 groups=32 layout=nhwc",
+      "conv ic=32 oc=32 in=9x9 k=3 pad=1 groups=4 layout=nhwc",
+      "conv n=2 ic=64 oc=64 in=11x12 k=3 pad=1 stride=2 groups=16 bias relu "
+      "layout=nhwc",
+      "conv ic=32 oc=32 in=12x12 k=3 pad=2:1 dilation=2 groups=8 layout=nhwc",
+      "conv ic=32 oc=32 in=9x9 k=3 groups=8 layout=nhwc",
+      "conv ic=32 oc=32 in=7x7 k=1 groups=8 bias layout=nhwc",
+      "conv ic=32 oc=32 in=9x10 k=3 pad=1 groups=8 bias",
+      "conv ic=64 oc=64 in=40 k=5 pad=2 groups=16 layout=nwc",
+      "conv ic=16 oc=16 in=4x5x6 k=3 pad=1 groups=4 layout=ndhwc",
+  };
+}
+
 class JitVsReference : public ::testing::TestWithParam<std::string> {};
 TEST_P(JitVsReference, MatchesWithinTolerance) {
   checkAgainstReference(GetParam(), 1);
@@ -316,6 +337,10 @@ INSTANTIATE_TEST_SUITE_P(ChannelsLeftOver, JitVsReference,
 INSTANTIATE_TEST_SUITE_P(ChannelsLeftOver, ThreadedJitVsReference,
                          ::testing::ValuesIn(channelsLeftOverCases()),
                          caseName);
+INSTANTIATE_TEST_SUITE_P(LaneRotation, JitVsReference,
+                         ::testing::ValuesIn(laneRotationCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(LaneRotation, ThreadedJitVsReference,
+                         ::testing::ValuesIn(laneRotationCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(Planewise, JitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(Planewise, ThreadedJitVsReference,
