@@ -930,6 +930,131 @@ static void markPaddedTaps(linalg::GenericOp core) {
                   DenseI64ArrayAttr::get(core.getContext(), taps));
 }
 
+/// Splits `core` (scheduled, its padded taps marked) along its output row
+/// into the columns whose windows reach into the padding before and after
+/// and the columns in between, when taps in the padding are at least 3% of
+/// the row's: the register tile runs along the row and holds several
+/// columns, so the row's kernel loop cannot skip them (ResNet-50's 7x7
+/// layers: 2 of 21). Each edge part is one column wide, its register tile
+/// down the column instead (as many outputs as the row's tile), so its
+/// kernel loop along the row keeps only the taps inside the input
+/// (TileAndVectorize.cpp). Every part reads the whole padded input at its
+/// offset and computes into a tensor of its own, inserted into the output.
+static void splitPaddedColumns(RewriterBase &rewriter, linalg::GenericOp core,
+                               unsigned rank, const ConvSchedule &schedule,
+                               const ScheduleTuning &tuning) {
+  auto taps = core->getAttrOfType<DenseI64ArrayAttr>(kPaddedTapsAttrName);
+  unsigned row = rank; // the innermost output position loop
+  if (!taps || schedule.tile[row] <= 1 || !tuning.splitColumns.value_or(true))
+    return;
+  ArrayRef<int64_t> values = taps.asArrayRef();
+  std::optional<size_t> entry;
+  for (size_t i = 0; i + 6 <= values.size(); i += 6)
+    if (values[i + 1] == row)
+      entry = i;
+  if (!entry)
+    return;
+  int64_t kernelLoop = values[*entry], dim = values[*entry + 2],
+          padLow = values[*entry + 4], size = values[*entry + 5];
+  SmallVector<int64_t> bounds = core.getStaticLoopRanges();
+  AffineMap inputMap = core.getIndexingMapsArray()[0];
+  AffineMap outputMap = core.getIndexingMapsArray()[2];
+  // The input index along `dim` at output column o and tap k.
+  auto at = [&](int64_t o, int64_t k) {
+    SmallVector<int64_t> point(bounds.size(), 0);
+    point[row] = o;
+    point[kernelLoop] = k;
+    return inputMap.getSubMap({static_cast<unsigned>(dim)})
+        .compose(point)
+        .front();
+  };
+  int64_t columns = bounds[row], kernel = bounds[kernelLoop];
+  int64_t outside = 0, first = columns, last = -1;
+  for (int64_t o = 0; o < columns; ++o) {
+    int64_t missing = 0;
+    for (int64_t k = 0; k < kernel; ++k) {
+      int64_t index = at(o, k);
+      missing += index < padLow || index >= padLow + size;
+    }
+    outside += missing;
+    if (missing == 0) {
+      first = std::min(first, o);
+      last = o;
+    }
+  }
+  std::optional<unsigned> outDim =
+      outputMap.getResultPosition(getAffineDimExpr(row, core.getContext()));
+  bool worth =
+      tuning.splitColumns ? outside > 0 : 100 * outside >= 3 * columns * kernel;
+  if (!worth || last < first || !outDim)
+    return;
+
+  Location loc = core.getLoc();
+  MLIRContext *ctx = core.getContext();
+  rewriter.setInsertionPoint(core);
+  Value init = core.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  Value output = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
+                                         outType.getElementType());
+  SmallVector<std::pair<int64_t, int64_t>> parts{
+      {0, first}, {first, last + 1}, {last + 1, columns}};
+  for (auto [begin, end] : parts) {
+    if (begin == end)
+      continue;
+    bool edge = begin != first;
+    SmallVector<int64_t> shape(outType.getShape());
+    shape[*outDim] = end - begin;
+    Value partInit = rebuildInit(
+        rewriter, loc, init, shape,
+        /*channelDims=*/outType.getRank() - (rank + 1),
+        [](Value bias) { return bias; },
+        [&](Value value) -> Value {
+          SmallVector<OpFoldResult> offsets(shape.size(),
+                                            rewriter.getIndexAttr(0));
+          offsets[*outDim] = rewriter.getIndexAttr(begin);
+          return tensor::ExtractSliceOp::create(
+              rewriter, loc, value, offsets, getAsIndexOpFoldResult(ctx, shape),
+              getAsIndexOpFoldResult(ctx,
+                                     SmallVector<int64_t>(shape.size(), 1)));
+        });
+    // The part's column o is the core's column begin + o: its input starts
+    // where that column's window does (the padded taps stay recorded in
+    // the padded input's coordinates; TileAndVectorize.cpp adds up the
+    // slices' offsets).
+    Value input = core.getDpsInputs()[0];
+    auto inType = cast<RankedTensorType>(input.getType());
+    SmallVector<OpFoldResult> inOffsets(inType.getRank(),
+                                        rewriter.getIndexAttr(0));
+    SmallVector<int64_t> inSizes(inType.getShape());
+    inOffsets[dim] = rewriter.getIndexAttr(at(begin, 0) - at(0, 0));
+    inSizes[dim] = at(end - 1, kernel - 1) - at(begin, 0) + 1;
+    SmallVector<Value> operands(core.getDpsInputs());
+    operands[0] = tensor::ExtractSliceOp::create(
+        rewriter, loc, input, inOffsets, getAsIndexOpFoldResult(ctx, inSizes),
+        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(inSizes.size(), 1)));
+    operands.push_back(partInit);
+    auto part = cast<linalg::GenericOp>(
+        clone(rewriter, core, TypeRange{partInit.getType()}, operands));
+    ConvSchedule partSchedule = schedule;
+    if (edge) {
+      partSchedule.tile[row] = 1;
+      if (rank >= 2)
+        partSchedule.tile[row - 1] =
+            std::min(bounds[row - 1], schedule.tile[row]);
+    } else {
+      partSchedule.tile[row] = tileExtent(end - begin, schedule.tile[row]);
+    }
+    part->setAttr(kScheduleAttrName, partSchedule.toAttr(ctx));
+    SmallVector<OpFoldResult> offsets(shape.size(), rewriter.getIndexAttr(0));
+    offsets[*outDim] = rewriter.getIndexAttr(begin);
+    output = tensor::InsertSliceOp::create(
+        rewriter, loc, part.getResult(0), output, offsets,
+        getAsIndexOpFoldResult(ctx, shape),
+        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(shape.size(), 1)));
+  }
+  rewriter.replaceOp(core, output);
+}
+
 /// A padded input, as bufferization would build it, is a fill of the whole
 /// buffer followed by a copy of the input over most of it: its interior is
 /// written twice. Built instead from the input copied into an empty tensor
@@ -1022,7 +1147,8 @@ struct ChooseSchedulesPass
       return success();
     };
     if (failed(toggle("blocks-outer", blocksOuter, tuning.blocksOuter)) ||
-        failed(toggle("unroll-window", unrollWindow, tuning.unrollWindow)))
+        failed(toggle("unroll-window", unrollWindow, tuning.unrollWindow)) ||
+        failed(toggle("split-columns", splitColumns, tuning.splitColumns)))
       return failure();
     return tuning;
   }
@@ -1080,8 +1206,11 @@ struct ChooseSchedulesPass
       Operation *op = scheduled.getDefiningOp();
       op->setAttr(kScheduleAttrName,
                   choice.schedule.toAttr(&getContext()));
-      if (choice.form != CoreForm::Depthwise)
+      if (choice.form != CoreForm::Depthwise) {
         markPaddedTaps(cast<linalg::GenericOp>(op));
+        splitPaddedColumns(rewriter, cast<linalg::GenericOp>(op), loops->rank,
+                           choice.schedule, *tuning);
+      }
       if (choice.form == CoreForm::Depthwise) {
         op->setAttr(kChannelwiseAttrName, rewriter.getUnitAttr());
         splitPaddedBorders(rewriter, cast<linalg::GenericOp>(op), *targetInfo,

@@ -111,11 +111,7 @@ static int64_t largestDivisorAtMost(int64_t n, int64_t limit) {
   return 1;
 }
 
-/// A channel-wise tile's extent along `extent` outputs, at most `limit`
-/// (what the registers hold) or the tuning's `tunedWidth`: an extent that
-/// divides them needs no peeled remainder tile (half the code), which is
-/// worth a few accumulators, down to half the limit.
-static int64_t tileExtent(int64_t extent, int64_t limit, int64_t tunedWidth) {
+int64_t convjit::tileExtent(int64_t extent, int64_t limit, int64_t tunedWidth) {
   if (tunedWidth)
     return std::min(tunedWidth, extent);
   int64_t divisor = largestDivisorAtMost(extent, limit);

@@ -100,6 +100,12 @@ enum class CoreForm {
 inline constexpr llvm::StringLiteral kLaneRotationAttrName =
     "convjit.lane_rotation";
 
+/// A register tile's extent along `extent` outputs, at most `limit` (what
+/// the registers hold) or the tuning's `tunedWidth` if given: an extent
+/// that divides them needs no peeled remainder tile (half the code), which
+/// is worth a few accumulators, down to half the limit.
+int64_t tileExtent(int64_t extent, int64_t limit, int64_t tunedWidth = 0);
+
 /// Groups per vector when a grouped core with `groups` groups of
 /// `inChannels` in and `outChannels` out channels takes the LaneRotation
 /// form on `target`, else 0.

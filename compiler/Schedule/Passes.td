@@ -44,6 +44,8 @@ def ConvjitChooseSchedules
            "Channel blocks of a dense core outermost: auto, on or off">,
     Option<"unrollWindow", "unroll-window", "std::string", /*default=*/"\"auto\"",
            "Unroll a channel-wise window's innermost loop: auto, on or off">,
+    Option<"splitColumns", "split-columns", "std::string", /*default=*/"\"auto\"",
+           "Compute a core's output columns that read padding apart: auto, on or off">,
   ];
   let dependentDialects = [
     "mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect",

@@ -12,7 +12,8 @@ namespace {
 constexpr llvm::StringLiteral kWidth = "tile-width", kVectors = "tile-vectors",
                               kInputChannelStep = "ic-step",
                               kBlocksOuter = "blocks-outer",
-                              kUnrollWindow = "unroll-window";
+                              kUnrollWindow = "unroll-window",
+                              kSplitColumns = "split-columns";
 constexpr int64_t kLargestCount = 1024;
 } // namespace
 
@@ -31,6 +32,7 @@ std::string ScheduleTuning::str() const {
   count(kInputChannelStep, inputChannelStep);
   toggle(kBlocksOuter, blocksOuter);
   toggle(kUnrollWindow, unrollWindow);
+  toggle(kSplitColumns, splitColumns);
   return llvm::join(parts, ",");
 }
 
@@ -57,6 +59,7 @@ llvm::Expected<ScheduleTuning> ScheduleTuning::parse(llvm::StringRef text) {
     std::optional<bool> *toggleKnob =
         name == kBlocksOuter    ? &tuning.blocksOuter
         : name == kUnrollWindow ? &tuning.unrollWindow
+        : name == kSplitColumns ? &tuning.splitColumns
                                 : nullptr;
     if (countKnob) {
       int64_t number = 0;
@@ -74,9 +77,10 @@ llvm::Expected<ScheduleTuning> ScheduleTuning::parse(llvm::StringRef text) {
         return fail("'" + name + "' is given twice");
       *toggleKnob = value == "on";
     } else {
-      return fail("unknown knob '" + name +
-                  "' (expected tile-width, tile-vectors, ic-step, blocks-outer "
-                  "or unroll-window)");
+      return fail(
+          "unknown knob '" + name +
+          "' (expected tile-width, tile-vectors, ic-step, blocks-outer, "
+          "unroll-window or split-columns)");
     }
   }
   return tuning;

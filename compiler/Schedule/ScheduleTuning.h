@@ -42,10 +42,15 @@ struct ScheduleTuning {
   /// Channel-wise windows (depthwise, pooling): unroll the innermost window
   /// loop so neighbouring taps share their loads.
   std::optional<bool> unrollWindow;
+  /// Dense and grouped cores: compute the output columns whose windows
+  /// reach into the padding apart, so their taps there are skipped (on:
+  /// whenever there are such columns; default: when they are at least 3%
+  /// of a row's taps).
+  std::optional<bool> splitColumns;
 
   bool isModel() const {
     return !width && !vectors && !inputChannelStep && !blocksOuter &&
-           !unrollWindow;
+           !unrollWindow && !splitColumns;
   }
   /// The text form; "" for the model's choice.
   std::string str() const;

@@ -281,12 +281,22 @@ tapsInsideInput(RewriterBase &rewriter, linalg::LinalgOp tiled) {
         ranges[outputLoop] != 1 ||
         dim >= static_cast<int64_t>(window.getMixedOffsets().size()))
       continue;
-    // The window of the one output starts at input row `start` (of the
-    // padded input); tap k reads start + k*d, inside the input for
-    // padLow <= start + k*d < padLow + size.
-    Value start = getValueOrCreateConstantIndexOp(
-        rewriter, loc, window.getMixedOffsets()[dim]);
+    // The window of the one output starts at input row `start` of the
+    // padded input (the sum of the offsets of the slices it was cut by: a
+    // core split into column parts reads a slice of it); tap k reads
+    // start + k*d, inside the input for padLow <= start + k*d < padLow +
+    // size.
     AffineExpr s0 = getAffineSymbolExpr(0, ctx);
+    OpFoldResult sum = rewriter.getIndexAttr(0);
+    for (auto slice = window; slice;
+         slice = slice.getSource().getDefiningOp<tensor::ExtractSliceOp>()) {
+      if (slice.getSourceType().getRank() != slice.getType().getRank())
+        break;
+      sum = affine::makeComposedFoldedAffineApply(
+          rewriter, loc, s0 + getAffineSymbolExpr(1, ctx),
+          {sum, slice.getMixedOffsets()[dim]});
+    }
+    Value start = getValueOrCreateConstantIndexOp(rewriter, loc, sum);
     AffineMap lower = AffineMap::get(
         0, 1, {getAffineConstantExpr(0, ctx), (padLow - s0).ceilDiv(dilation)},
         ctx);

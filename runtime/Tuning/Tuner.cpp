@@ -205,11 +205,13 @@ llvm::Expected<TuneResult> Search::run() {
   auto loopOrders = [&] {
     std::vector<ScheduleTuning> candidates;
     for (bool on : {true, false}) {
-      ScheduleTuning blocks = current, unroll = current;
+      ScheduleTuning blocks = current, unroll = current, split = current;
       blocks.blocksOuter = on;
       unroll.unrollWindow = on;
+      split.splitColumns = on;
       candidates.push_back(blocks);
       candidates.push_back(unroll);
+      candidates.push_back(split);
     }
     return candidates;
   };

@@ -23,17 +23,20 @@ namespace {
 TEST(ScheduleTuning, TextFormRoundTrips) {
   auto tuning = ScheduleTuning::parse(
       " unroll-window=off, tile-vectors=2,tile-width=6 ,ic-step=4,"
-      "blocks-outer=on");
+      "blocks-outer=on,split-columns=off");
   ASSERT_TRUE(static_cast<bool>(tuning)) << llvm::toString(tuning.takeError());
   EXPECT_EQ(tuning->width, 6);
   EXPECT_EQ(tuning->vectors, 2);
   EXPECT_EQ(tuning->inputChannelStep, 4);
   EXPECT_EQ(tuning->blocksOuter, std::optional<bool>(true));
   EXPECT_EQ(tuning->unrollWindow, std::optional<bool>(false));
+  EXPECT_EQ(tuning->splitColumns, std::optional<bool>(false));
   EXPECT_EQ(tuning->str(), "tile-width=6,tile-vectors=2,ic-step=4,"
-                           "blocks-outer=on,unroll-window=off");
+                           "blocks-outer=on,unroll-window=off,"
+                           "split-columns=off");
   EXPECT_EQ(tuning->passOptions(), " tile-width=6 tile-vectors=2 ic-step=4 "
-                                   "blocks-outer=on unroll-window=off");
+                                   "blocks-outer=on unroll-window=off "
+                                   "split-columns=off");
   for (llvm::StringRef model : {"", "model", "  "}) {
     auto parsed = ScheduleTuning::parse(model);
     ASSERT_TRUE(static_cast<bool>(parsed));
@@ -82,6 +85,8 @@ TEST(ScheduleTuning, EveryKnobKeepsKernelsCorrect) {
       "tile-vectors=3,blocks-outer=off",
       "tile-width=13,unroll-window=off,ic-step=32",
       "tile-width=5,unroll-window=on",
+      "tile-width=4,split-columns=on",
+      "split-columns=off",
   };
   for (const char *text : layers) {
     auto spec = parseSpec(text);
