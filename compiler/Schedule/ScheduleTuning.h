@@ -44,8 +44,8 @@ struct ScheduleTuning {
   std::optional<bool> unrollWindow;
   /// Dense and grouped cores: compute the output columns whose windows
   /// reach into the padding apart, so their taps there are skipped (on:
-  /// whenever there are such columns; default: when they are at least 3%
-  /// of a row's taps).
+  /// whenever there are such columns; default: when their taps there are
+  /// at least 4.5% of a row's).
   std::optional<bool> splitColumns;
 
   bool isModel() const {

@@ -43,7 +43,7 @@ func.func @short_row(%x: tensor<1x7x7x64xf32>, %w: tensor<64x64x3x3xf32>) -> ten
 
 // -----
 
-// A 56-wide row spends 2 of 168 taps on padding, under 3%: one core,
+// A 56-wide row spends 2 of 168 taps on padding, under 4.5%: one core,
 // unless split-columns=on asks for the split.
 // CHECK-LABEL: func.func @long_row
 // CHECK-COUNT-1: convjit.conv_core
