@@ -150,8 +150,10 @@ def ConvjitLowerTransposes
     (shuffle1d) makes one 64-element shuffle of an 8x8 transpose, which
     LLVM splits into about 90 shuffles, blends and stack spills. On AVX2 an
     8x8 transpose becomes the 24-instruction unpack/shuffle/permute sequence
-    (x86vector's AVX2 lowering). Other transposes (AVX-512's 16x16 ones,
-    not yet measured on such a machine) are left to convjit-lower-to-llvm (1-D shuffles).
+    (x86vector's AVX2 lowering); on AVX-512 a 16x16 one becomes MLIR's
+    16x16 shuffle sequence on rows (vector's shuffle_16x16 lowering; other
+    shapes there one 1-D shuffle). Other transposes are left to
+    convjit-lower-to-llvm (1-D shuffles).
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"host\"",
