@@ -192,6 +192,18 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
   // (AVX2), where the widest tiles that fit are the ones measured best.
   bool wideRegisterFile = registers > 16;
   int64_t accumulatorLimit = wideRegisterFile ? registers * 3 / 4 : registers;
+  // The tuning's width, or every width the registers hold.
+  auto considerWidths = [&](int64_t vectors, int64_t blocks) {
+    if (tuning.width) {
+      consider(vectors, std::min(tuning.width, row), blocks);
+      return;
+    }
+    int64_t widthLimit =
+        std::min({(registers - vectors - 1) / vectors,
+                  std::max<int64_t>(1, accumulatorLimit / vectors), row});
+    for (int64_t width = widthLimit; width >= 1; --width)
+      consider(vectors, width, blocks);
+  };
   for (int64_t vectors : {1, 2, 4, 3}) {
     int64_t blocks = vectors == 3 ? 3 : 1;
     if (channels % (vectors * lanes) != 0 || (blocks > 1 && !allowBlockTiles))
@@ -199,15 +211,7 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
     if (tuning.vectors ? vectors != tuning.vectors
                        : vectors == 4 && wideRegisterFile)
       continue;
-    if (tuning.width) {
-      consider(vectors, std::min(tuning.width, row), blocks);
-      continue;
-    }
-    int64_t widthLimit =
-        std::min({(registers - vectors - 1) / vectors,
-                  std::max<int64_t>(1, accumulatorLimit / vectors), row});
-    for (int64_t width = widthLimit; width >= 1; --width)
-      consider(vectors, width, blocks);
+    considerWidths(vectors, blocks);
   }
   if (found)
     return best;
@@ -218,20 +222,10 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
   // the reduction loop, which LLVM legalizes element by element on AVX-512
   // (MobileNetV2's 24-channel projection ran at 44 GFLOPS so).
   if (channels > lanes) {
-    for (int64_t vectors : {1, 2}) {
-      if (vectors * lanes > channels ||
-          (tuning.vectors && vectors != tuning.vectors))
-        continue;
-      if (tuning.width) {
-        consider(vectors, std::min(tuning.width, row), 1);
-        continue;
-      }
-      int64_t widthLimit =
-          std::min({(registers - vectors - 1) / vectors,
-                    std::max<int64_t>(1, accumulatorLimit / vectors), row});
-      for (int64_t width = widthLimit; width >= 1; --width)
-        consider(vectors, width, 1);
-    }
+    for (int64_t vectors : {1, 2})
+      if (vectors * lanes <= channels &&
+          (!tuning.vectors || vectors == tuning.vectors))
+        considerWidths(vectors, 1);
     if (found)
       return best;
   }
