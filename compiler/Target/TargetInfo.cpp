@@ -27,22 +27,33 @@ std::string TargetInfo::summary() const {
       .str();
 }
 
-/// Size in bytes of the data cache at `level` as Linux reports it, or
-/// `fallback` when sysfs does not say (containers, other OSes).
-static int64_t readCacheBytes(int level, int64_t fallback) {
-  for (int index = 0; index < 8; ++index) {
+/// Sizes in bytes of the L1 and L2 data caches as Linux reports them, or
+/// the fallbacks when sysfs does not say (containers, other OSes). Read as
+/// streams: sysfs files all claim 4096 bytes, and MemoryBuffer::getFile read
+/// that many, the text followed by NULs that failed to parse (every host got
+/// the fallbacks, a Zen 5's 48K / 1M L1d / L2 as 32K / 512K). One pass over
+/// the cache directories, reading a size only for data caches: each sysfs
+/// read costs tens of microseconds, and the first kernel a process loads
+/// from the disk cache waits for them.
+static void readCacheBytes(int64_t &l1d, int64_t &l2) {
+  bool foundL1 = false, foundL2 = false;
+  for (int index = 0; index < 8 && !(foundL1 && foundL2); ++index) {
     std::string dir =
         llvm::formatv("/sys/devices/system/cpu/cpu0/cache/index{0}/", index);
-    auto levelFile = llvm::MemoryBuffer::getFile(dir + "level");
-    auto typeFile = llvm::MemoryBuffer::getFile(dir + "type");
-    auto sizeFile = llvm::MemoryBuffer::getFile(dir + "size");
-    if (!levelFile || !typeFile || !sizeFile)
+    auto levelFile = llvm::MemoryBuffer::getFileAsStream(dir + "level");
+    if (!levelFile)
+      break; // the indices are consecutive
+    int level = 0;
+    if ((*levelFile)->getBuffer().trim().getAsInteger(10, level) ||
+        (level == 1   ? foundL1
+         : level == 2 ? foundL2
+                      : true))
       continue;
-    int cacheLevel = 0;
-    if ((*levelFile)->getBuffer().trim().getAsInteger(10, cacheLevel) ||
-        cacheLevel != level)
+    auto typeFile = llvm::MemoryBuffer::getFileAsStream(dir + "type");
+    if (!typeFile || (*typeFile)->getBuffer().trim() == "Instruction")
       continue;
-    if ((*typeFile)->getBuffer().trim() == "Instruction")
+    auto sizeFile = llvm::MemoryBuffer::getFileAsStream(dir + "size");
+    if (!sizeFile)
       continue;
     llvm::StringRef size = (*sizeFile)->getBuffer().trim();
     int64_t multiplier = 1;
@@ -51,10 +62,11 @@ static int64_t readCacheBytes(int level, int64_t fallback) {
     else if (size.consume_back("M"))
       multiplier = 1024 * 1024;
     int64_t value = 0;
-    if (!size.getAsInteger(10, value) && value > 0)
-      return value * multiplier;
+    if (size.getAsInteger(10, value) || value <= 0)
+      continue;
+    (level == 1 ? l1d : l2) = value * multiplier;
+    (level == 1 ? foundL1 : foundL2) = true;
   }
-  return fallback;
 }
 
 static TargetInfo readHost() {
@@ -84,8 +96,7 @@ static TargetInfo readHost() {
     target.vectorBits = 256;
     target.vectorRegisters = 16;
   }
-  target.l1dBytes = readCacheBytes(1, target.l1dBytes);
-  target.l2Bytes = readCacheBytes(2, target.l2Bytes);
+  readCacheBytes(target.l1dBytes, target.l2Bytes);
   return target;
 }
 
