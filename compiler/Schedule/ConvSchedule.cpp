@@ -428,7 +428,11 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
   int64_t window = bounds[rank + 1 + tiled];
   bool unrollWindow = tuning.unrollWindow.value_or(window <= 8);
   int64_t vectors = 1;
-  if (tuning.vectors && channels % (tuning.vectors * lanes) == 0)
+  // A power of two only: a vector<Wx48xf32> accumulator (3 zmm) carried
+  // around the window loop is scalarized by LLVM (MobileNetV2's 56x56
+  // layer: 5 GFLOPS).
+  if (tuning.vectors && llvm::isPowerOf2_64(tuning.vectors) &&
+      channels % (tuning.vectors * lanes) == 0)
     vectors = tuning.vectors;
   else if (!unrollWindow)
     for (int64_t v : {2, 4, 1})

@@ -7,6 +7,7 @@
 // RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx2 tile-width=6 tile-vectors=1 ic-step=4 blocks-outer=on unroll-window=off split-columns=off" --split-input-file | FileCheck %s --check-prefix=TUNED
 // RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx2 tile-vectors=3 split-columns=off" --split-input-file | FileCheck %s --check-prefix=MODEL
 // RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx2 blocks-outer=off split-columns=off" --split-input-file | FileCheck %s --check-prefix=INNER
+// RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx512 tile-vectors=3 split-columns=off" --split-input-file | FileCheck %s --check-prefix=V3
 // RUN: not convjit-opt %s --convert-conv-to-linalg "--convjit-choose-schedules=blocks-outer=maybe" 2>&1 | FileCheck %s --check-prefix=BAD-TOGGLE
 // RUN: not convjit-opt %s --convert-conv-to-linalg "--convjit-choose-schedules=ic-step=-2" 2>&1 | FileCheck %s --check-prefix=BAD-COUNT
 
@@ -56,6 +57,19 @@ func.func @depthwise_large_plane(%x: tensor<1x32x32x32xf32>, %w: tensor<32x1x3x3
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
        : (tensor<1x32x32x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x32x32xf32>
   return %y : tensor<1x32x32x32xf32>
+}
+
+// -----
+
+// tile-vectors=3 does not reach a channel-wise window: 48 channels as one
+// vector<Wx48xf32> (three zmm) would be scalarized by LLVM; the tile stays
+// one vector of 16 channels.
+// V3-LABEL: func.func @depthwise48
+// V3: outs(%{{.*}} : tensor<1x14x14x48xf32>) attrs = {convjit.channelwise, convjit.conv_core, convjit.schedule = {{{.*}}tile = array<i64: 1, 1, 14, 16, 0, 0>
+func.func @depthwise48(%x: tensor<1x16x16x48xf32>, %w: tensor<48x1x3x3xf32>) -> tensor<1x16x16x48xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 48 layout nhwc
+       : (tensor<1x16x16x48xf32>, tensor<48x1x3x3xf32>) -> tensor<1x16x16x48xf32>
+  return %y : tensor<1x16x16x48xf32>
 }
 
 // BAD-TOGGLE: error: blocks-outer must be auto, on or off, not 'maybe'
