@@ -887,7 +887,7 @@ static void markPaddedTaps(linalg::GenericOp core) {
   SmallVector<utils::IteratorType> iterators = core.getIteratorTypesArray();
   ArrayRef<int64_t> lo = pad.getStaticLow(), hi = pad.getStaticHigh();
   ArrayRef<int64_t> source = pad.getSourceType().getShape();
-  SmallVector<int64_t> taps;
+  SmallVector<PaddedWindowDim> taps;
   for (auto [dim, expr] : llvm::enumerate(inputMap.getResults())) {
     if (lo[dim] == 0 && hi[dim] == 0)
       continue;
@@ -924,12 +924,10 @@ static void markPaddedTaps(linalg::GenericOp core) {
     term(add.getRHS());
     if (!ok || kernelLoop < 0 || outputLoop < 0 || dilation <= 0)
       continue;
-    taps.append({kernelLoop, outputLoop, static_cast<int64_t>(dim), dilation,
-                 lo[dim], source[dim]});
+    taps.push_back({kernelLoop, outputLoop, static_cast<int64_t>(dim), dilation,
+                    lo[dim], source[dim]});
   }
-  if (!taps.empty())
-    core->setAttr(kPaddedTapsAttrName,
-                  DenseI64ArrayAttr::get(core.getContext(), taps));
+  setPaddedTaps(core, taps);
 }
 
 /// Splits `core` (scheduled, its padded taps marked) along its output row
@@ -949,19 +947,16 @@ static void markPaddedTaps(linalg::GenericOp core) {
 static void splitPaddedColumns(RewriterBase &rewriter, linalg::GenericOp core,
                                unsigned rank, const ConvSchedule &schedule,
                                const ScheduleTuning &tuning) {
-  auto taps = core->getAttrOfType<DenseI64ArrayAttr>(kPaddedTapsAttrName);
   unsigned row = rank; // the innermost output position loop
-  if (!taps || schedule.tile[row] <= 1 || !tuning.splitColumns.value_or(true))
+  if (schedule.tile[row] <= 1 || !tuning.splitColumns.value_or(true))
     return;
-  ArrayRef<int64_t> values = taps.asArrayRef();
-  std::optional<size_t> entry;
-  for (size_t i = 0; i + 6 <= values.size(); i += 6)
-    if (values[i + 1] == row)
-      entry = i;
-  if (!entry)
+  SmallVector<PaddedWindowDim> taps = getPaddedTaps(core);
+  const PaddedWindowDim *entry = llvm::find_if(
+      taps, [&](const PaddedWindowDim &d) { return d.outputLoop == row; });
+  if (entry == taps.end())
     return;
-  int64_t kernelLoop = values[*entry], dim = values[*entry + 2],
-          padLow = values[*entry + 4], size = values[*entry + 5];
+  int64_t kernelLoop = entry->kernelLoop, dim = entry->inputDim,
+          padLow = entry->padLow, size = entry->inputSize;
   SmallVector<int64_t> bounds = core.getStaticLoopRanges();
   AffineMap inputMap = core.getIndexingMapsArray()[0];
   AffineMap outputMap = core.getIndexingMapsArray()[2];

@@ -388,6 +388,28 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
   return choice;
 }
 
+SmallVector<PaddedWindowDim> convjit::getPaddedTaps(Operation *op) {
+  SmallVector<PaddedWindowDim> dims;
+  auto attr = op->getAttrOfType<DenseI64ArrayAttr>(kPaddedTapsAttrName);
+  if (!attr)
+    return dims;
+  ArrayRef<int64_t> v = attr.asArrayRef();
+  for (size_t i = 0; i + 6 <= v.size(); i += 6)
+    dims.push_back({v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5]});
+  return dims;
+}
+
+void convjit::setPaddedTaps(Operation *op, ArrayRef<PaddedWindowDim> dims) {
+  if (dims.empty())
+    return;
+  SmallVector<int64_t> values;
+  for (const PaddedWindowDim &d : dims)
+    values.append({d.kernelLoop, d.outputLoop, d.inputDim, d.dilation, d.padLow,
+                   d.inputSize});
+  op->setAttr(kPaddedTapsAttrName,
+              DenseI64ArrayAttr::get(op->getContext(), values));
+}
+
 int64_t convjit::laneRotationGroups(int64_t groups, int64_t inChannels,
                                     int64_t outChannels,
                                     const TargetInfo &target) {

@@ -36,13 +36,24 @@ inline constexpr llvm::StringLiteral kChannelwiseAttrName =
     "convjit.channelwise";
 
 /// On a conv core reading a zero-padded input: per window dim whose taps
-/// may fall into the padding, six numbers -- the kernel loop, the output
-/// loop, the input dim they index, the dilation, the padding before the
-/// input and the input's size along it. Where a tile holds one output along
-/// that dim, convjit-tile-and-vectorize runs the kernel loop over the taps
-/// inside the input only (set by convjit-choose-schedules).
+/// may fall into the padding, a PaddedWindowDim (six numbers). Where a tile
+/// holds one output along that dim, convjit-tile-and-vectorize runs the
+/// kernel loop over the taps inside the input only (set by
+/// convjit-choose-schedules).
 inline constexpr llvm::StringLiteral kPaddedTapsAttrName =
     "convjit.padded_taps";
+
+/// A window dim of a core that reaches into the zero padding: the input dim
+/// `inputDim` is read at output loop * stride + kernel loop * `dilation`,
+/// its `inputSize` elements after `padLow` padding ones.
+struct PaddedWindowDim {
+  int64_t kernelLoop, outputLoop, inputDim, dilation, padLow, inputSize;
+};
+
+/// The kPaddedTapsAttrName record of `op` (empty without one).
+llvm::SmallVector<PaddedWindowDim> getPaddedTaps(mlir::Operation *op);
+/// Records `dims` on `op` as kPaddedTapsAttrName (nothing when empty).
+void setPaddedTaps(mlir::Operation *op, llvm::ArrayRef<PaddedWindowDim> dims);
 
 /// Marks a reduction loop of a vectorized tile that convjit-unroll-windows
 /// unrolls completely (the schedule's `unroll`).

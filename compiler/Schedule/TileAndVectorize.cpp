@@ -262,20 +262,19 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
 static SmallVector<std::pair<Value, Value>>
 tapsInsideInput(RewriterBase &rewriter, linalg::LinalgOp tiled) {
   SmallVector<std::pair<Value, Value>> bounds(tiled.getNumLoops());
-  auto taps = tiled->getAttrOfType<DenseI64ArrayAttr>(kPaddedTapsAttrName);
-  if (!taps)
+  SmallVector<PaddedWindowDim> taps = getPaddedTaps(tiled);
+  if (taps.empty())
     return bounds;
   auto window = tiled.getDpsInputs()[0].getDefiningOp<tensor::ExtractSliceOp>();
   if (!window)
     return bounds;
   SmallVector<int64_t> ranges = tiled.getStaticLoopRanges();
-  ArrayRef<int64_t> values = taps.asArrayRef();
   Location loc = tiled.getLoc();
   MLIRContext *ctx = rewriter.getContext();
-  for (size_t i = 0; i + 6 <= values.size(); i += 6) {
-    int64_t kernelLoop = values[i], outputLoop = values[i + 1],
-            dim = values[i + 2], dilation = values[i + 3],
-            padLow = values[i + 4], size = values[i + 5];
+  for (const PaddedWindowDim &tap : taps) {
+    int64_t kernelLoop = tap.kernelLoop, outputLoop = tap.outputLoop,
+            dim = tap.inputDim, dilation = tap.dilation, padLow = tap.padLow,
+            size = tap.inputSize;
     if (outputLoop >= static_cast<int64_t>(ranges.size()) ||
         kernelLoop >= static_cast<int64_t>(ranges.size()) ||
         ranges[outputLoop] != 1 ||
