@@ -85,8 +85,9 @@ func.func @shifted_last_tile(%x: tensor<1x1x56x8xf32>, %w: tensor<1x3x8x16xf32>,
 // 16 ymm: 6 positions x 2 vectors of 8 channels, four full tiles and a
 // peeled 4-wide one (38 loads per 56 FMAs);
 // 32 zmm: at most 24 accumulators and 2 vectors (ConvSchedule.cpp), so
-// 12 positions x 2 vectors of 16 channels in two blocks of 32, two full
-// tiles and a peeled 4-wide one.
+// 10 positions x 2 vectors of 16 channels in two blocks of 32, two full
+// tiles and a peeled 8-wide one (a 4-wide one, after 12 + 12, would run
+// its 8 FMA chains below the peak).
 // Unscheduled, the core is left alone (it becomes plain loops later).
 // CHECK-LABEL: func.func @chosen
 // CHECK: linalg.generic
@@ -96,10 +97,10 @@ func.func @shifted_last_tile(%x: tensor<1x1x56x8xf32>, %w: tensor<1x3x8x16xf32>,
 // AVX2: vector.contract {{.*}} into vector<4x16xf32>
 // AVX2: } {convjit.parallel, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 6, 1, 16, 0, 0, 0>}}
 // AVX512-LABEL: func.func @chosen
-// AVX512: scf.for {{.*}} = %c0 to %c24 step %c12
-// AVX512: vector.contract {{.*}} into vector<12x32xf32>
-// AVX512: vector.contract {{.*}} into vector<4x32xf32>
-// AVX512: } {convjit.parallel, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 12, 1, 32, 0, 0, 0>}}
+// AVX512: scf.for {{.*}} = %c0 to %c20 step %c10
+// AVX512: vector.contract {{.*}} into vector<10x32xf32>
+// AVX512: vector.contract {{.*}} into vector<8x32xf32>
+// AVX512: } {convjit.parallel, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5, 6, 7>, reduce = array<i64: 0, 0, 0, 0, 0, 1, 1, 8>, tile = array<i64: 1, 1, 10, 1, 32, 0, 0, 0>}}
 func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32> {
   %zero = arith.constant 0.0 : f32
   %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
@@ -127,14 +128,14 @@ func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: 
 // AVX2-LABEL: func.func @channels_left_over
 // AVX2: vector.contract {{.*}} into vector<{{[0-9]+}}x3x8xf32>
 // AVX512-LABEL: func.func @channels_left_over
-// AVX512: scf.for {{.*}} = %c0 to %c48 step %c24
-// AVX512: scf.for {{.*}} -> (vector<24x16xf32>)
-// AVX512: vector.contract {{.*}} into vector<24x16xf32>
-// AVX512: scf.for {{.*}} -> (vector<24x8xf32>)
-// AVX512: vector.contract {{.*}} into vector<24x8xf32>
-// AVX512: tile = array<i64: 1, 1, 24, 16, 0, 0, 0>
-// AVX512: vector.contract {{.*}} into vector<8x16xf32>
-// AVX512: vector.contract {{.*}} into vector<8x8xf32>
+// AVX512: scf.for {{.*}} = %c0 to %c46 step %c23
+// AVX512: scf.for {{.*}} -> (vector<23x16xf32>)
+// AVX512: vector.contract {{.*}} into vector<23x16xf32>
+// AVX512: scf.for {{.*}} -> (vector<23x8xf32>)
+// AVX512: vector.contract {{.*}} into vector<23x8xf32>
+// AVX512: tile = array<i64: 1, 1, 23, 16, 0, 0, 0>
+// AVX512: vector.contract {{.*}} into vector<10x16xf32>
+// AVX512: vector.contract {{.*}} into vector<10x8xf32>
 // AVX512-NOT: vector<{{[0-9]+}}x24xf32>
 func.func @channels_left_over(%x: tensor<1x1x56x144xf32>, %w: tensor<1x1x144x24xf32>, %init: tensor<1x1x56x24xf32>) -> tensor<1x1x56x24xf32> {
   %zero = arith.constant 0.0 : f32
