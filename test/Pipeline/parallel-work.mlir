@@ -3,8 +3,12 @@
 // pooling: convjit.channelwise) only from 8 times that: it runs at the speed
 // of the caches the threads share. The same 147456-iteration depthwise op
 // over a threshold of 50000: parallel, and not once marked channel-wise.
+// An op without reductions (a layout change) moves an element in the time
+// of several multiply-adds: shared from an eighth of the threshold (16384
+// elements: parallel over 50000, not over 200000).
 // RUN: convjit-opt %s --convjit-tile-and-vectorize=min-parallel-work=50000 --canonicalize --split-input-file | FileCheck %s
 // RUN: convjit-opt %s --convjit-tile-and-vectorize=min-parallel-work=10000 --canonicalize --split-input-file | FileCheck %s --check-prefix=LOW
+// RUN: convjit-opt %s --convjit-tile-and-vectorize=min-parallel-work=200000 --canonicalize --split-input-file | FileCheck %s --check-prefix=HIGH
 
 #in = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
 #w = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, c)>
@@ -58,4 +62,27 @@ func.func @channelwise(%x: tensor<1x18x18x64xf32>, %w: tensor<3x3x64xf32>, %init
     linalg.yield %s : f32
   } -> tensor<1x16x16x64xf32>
   return %y : tensor<1x16x16x64xf32>
+}
+
+// -----
+
+#in = affine_map<(n, c, h, w) -> (n, h, w, c)>
+#out = affine_map<(n, c, h, w) -> (n, c, h, w)>
+
+// CHECK-LABEL: func.func @layout_change
+// CHECK: convjit.parallel
+// HIGH-LABEL: func.func @layout_change
+// HIGH-NOT: convjit.parallel
+// HIGH: return
+func.func @layout_change(%x: tensor<1x16x16x64xf32>, %init: tensor<1x64x16x16xf32>) -> tensor<1x64x16x16xf32> {
+  %y = linalg.generic {indexing_maps = [#in, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+       ins(%x : tensor<1x16x16x64xf32>) outs(%init : tensor<1x64x16x16xf32>)
+       attrs = {convjit.schedule = {tile = array<i64: 1, 16, 1, 16>,
+                                    reduce = array<i64: 0, 0, 0, 0>,
+                                    interchange = array<i64: 0, 1, 2, 3>}} {
+  ^bb0(%a: f32, %c: f32):
+    linalg.yield %a : f32
+  } -> tensor<1x64x16x16xf32>
+  return %y : tensor<1x64x16x16xf32>
 }
