@@ -1174,7 +1174,8 @@ struct ChooseSchedulesPass
     };
     if (failed(toggle("blocks-outer", blocksOuter, tuning.blocksOuter)) ||
         failed(toggle("unroll-window", unrollWindow, tuning.unrollWindow)) ||
-        failed(toggle("split-columns", splitColumns, tuning.splitColumns)))
+        failed(toggle("split-columns", splitColumns, tuning.splitColumns)) ||
+        failed(toggle("flat-channels", flatChannels, tuning.flatChannels)))
       return failure();
     return tuning;
   }
@@ -1221,6 +1222,11 @@ struct ChooseSchedulesPass
         groupMajorInput(rewriter, core, *loops);
         scheduled = core.getResult(0);
         break;
+      case CoreForm::FlatChannels:
+        scheduled = core.getResult(0);
+        core->setAttr(kFlatChannelsAttrName,
+                      rewriter.getI64IntegerAttr(targetInfo->f32Lanes()));
+        break;
       case CoreForm::LaneRotation: {
         int64_t q = core.getStaticLoopRanges()[loops->inChannel()];
         scheduled = flattenGroupChannels(rewriter, core, *loops).getResult(0);
@@ -1234,8 +1240,11 @@ struct ChooseSchedulesPass
                   choice.schedule.toAttr(&getContext()));
       if (choice.form != CoreForm::Depthwise) {
         markPaddedTaps(cast<linalg::GenericOp>(op));
-        splitPaddedColumns(rewriter, cast<linalg::GenericOp>(op), loops->rank,
-                           choice.schedule, *tuning);
+        // A flat tile's positions must be consecutive in memory: its edge
+        // columns cannot become tiles down the column.
+        if (choice.form != CoreForm::FlatChannels)
+          splitPaddedColumns(rewriter, cast<linalg::GenericOp>(op), loops->rank,
+                             choice.schedule, *tuning);
       }
       if (choice.form == CoreForm::Depthwise) {
         op->setAttr(kChannelwiseAttrName, rewriter.getUnitAttr());

@@ -104,12 +104,19 @@ enum class CoreForm {
   LaneRotation, // q in = q out channels per group, q < a vector: a vector of
                 // lanes/q groups, reduced by rotating the input within each
                 // group's lanes (TileAndVectorize.cpp)
+  FlatChannels, // groups == 1, channels no whole number of vectors: a tile of
+                // W positions x all channels is W*C contiguous floats, its
+                // accumulators consecutive vectors of it (TileAndVectorize.cpp)
 };
 
 /// Marks a LaneRotation core with its channels per group q
 /// (convjit-tile-and-vectorize vectorizes it).
 inline constexpr llvm::StringLiteral kLaneRotationAttrName =
     "convjit.lane_rotation";
+/// Marks a FlatChannels core with the vector's lanes
+/// (convjit-tile-and-vectorize vectorizes it).
+inline constexpr llvm::StringLiteral kFlatChannelsAttrName =
+    "convjit.flat_channels";
 
 /// A register tile's extent along `extent` outputs, at most `limit` (what
 /// the registers hold) or the tuning's `tunedWidth` if given: an extent
@@ -132,6 +139,7 @@ struct CoreChoice {
   ///   Depthwise:    (n, o..., c, k...)
   ///   Grouped:      (n, o..., g, ocg, k..., icg)
   ///   LaneRotation: (n, o..., g, ocg, k..., icg)
+  ///   FlatChannels: (n, o..., oc, k..., ic)
   ConvSchedule schedule;
 };
 

@@ -25,7 +25,7 @@ def ConvjitChooseSchedules
       tiles: L x L register transposes, or 4 vectors along the innermost dim.
 
     The knob options (`tile-width`, `tile-vectors`, `ic-step`,
-    `blocks-outer`, `unroll-window`) override the cost model's choices for
+    `blocks-outer`, `unroll-window`, `split-columns`, `flat-channels`) override the cost model's choices for
     every core and window op they fit; `convjit tune` varies them
     (ScheduleTuning.h).
   }];
@@ -46,6 +46,8 @@ def ConvjitChooseSchedules
            "Unroll a channel-wise window's innermost loop: auto, on or off">,
     Option<"splitColumns", "split-columns", "std::string", /*default=*/"\"auto\"",
            "Compute a core's output columns that read padding apart: auto, on or off">,
+    Option<"flatChannels", "flat-channels", "std::string", /*default=*/"\"auto\"",
+           "Accumulate channels that are no whole number of vectors as consecutive vectors of a tile's floats: auto, on or off">,
   ];
   let dependentDialects = [
     "mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect",

@@ -13,7 +13,8 @@ constexpr llvm::StringLiteral kWidth = "tile-width", kVectors = "tile-vectors",
                               kInputChannelStep = "ic-step",
                               kBlocksOuter = "blocks-outer",
                               kUnrollWindow = "unroll-window",
-                              kSplitColumns = "split-columns";
+                              kSplitColumns = "split-columns",
+                              kFlatChannels = "flat-channels";
 constexpr int64_t kLargestCount = 1024;
 } // namespace
 
@@ -33,6 +34,7 @@ std::string ScheduleTuning::str() const {
   toggle(kBlocksOuter, blocksOuter);
   toggle(kUnrollWindow, unrollWindow);
   toggle(kSplitColumns, splitColumns);
+  toggle(kFlatChannels, flatChannels);
   return llvm::join(parts, ",");
 }
 
@@ -60,6 +62,7 @@ llvm::Expected<ScheduleTuning> ScheduleTuning::parse(llvm::StringRef text) {
         name == kBlocksOuter    ? &tuning.blocksOuter
         : name == kUnrollWindow ? &tuning.unrollWindow
         : name == kSplitColumns ? &tuning.splitColumns
+        : name == kFlatChannels ? &tuning.flatChannels
                                 : nullptr;
     if (countKnob) {
       int64_t number = 0;
@@ -80,7 +83,7 @@ llvm::Expected<ScheduleTuning> ScheduleTuning::parse(llvm::StringRef text) {
       return fail(
           "unknown knob '" + name +
           "' (expected tile-width, tile-vectors, ic-step, blocks-outer, "
-          "unroll-window or split-columns)");
+          "unroll-window, split-columns or flat-channels)");
     }
   }
   return tuning;

@@ -47,10 +47,16 @@ struct ScheduleTuning {
   /// whenever there are such columns; default: when their taps there are
   /// at least 4.5% of a row's).
   std::optional<bool> splitColumns;
+  /// Dense cores whose output channels are no whole number of vectors:
+  /// accumulate a tile of positions x all channels as consecutive vectors
+  /// of its floats (on), or as whole vectors with the channels left over in
+  /// a narrower tile (off; default: on where a vector spans at most two
+  /// positions and the row divides into such tiles).
+  std::optional<bool> flatChannels;
 
   bool isModel() const {
     return !width && !vectors && !inputChannelStep && !blocksOuter &&
-           !unrollWindow && !splitColumns;
+           !unrollWindow && !splitColumns && !flatChannels;
   }
   /// The text form; "" for the model's choice.
   std::string str() const;

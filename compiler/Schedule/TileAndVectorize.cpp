@@ -25,6 +25,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
+#include <numeric>
+
 namespace convjit {
 #define GEN_PASS_DEF_CONVJITTILEANDVECTORIZE
 #include "Schedule/Passes.h.inc"
@@ -210,7 +212,8 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   // follows once every core is tiled (peeling copies it along).
   fused->tiledAndFusedOps.front()->setAttr(
       kTiledCoreAttr, schedule.toAttr(rewriter.getContext()));
-  for (StringRef name : {kPaddedTapsAttrName, kLaneRotationAttrName})
+  for (StringRef name :
+       {kPaddedTapsAttrName, kLaneRotationAttrName, kFlatChannelsAttrName})
     if (Attribute attr = core->getAttr(name))
       fused->tiledAndFusedOps.front()->setAttr(name, attr);
   for (Operation *op : llvm::drop_begin(fused->tiledAndFusedOps))
@@ -588,6 +591,212 @@ static void vectorizeLaneRotations(RewriterBase &rewriter, Operation *scope) {
   }
 }
 
+/// A FlatChannels core tile (ConvSchedule.h), before its reductions are
+/// tiled: loops (n, o..., oc, k..., ic), one output position but along the
+/// last spatial dim (W of them) and all C channels, which are W*C
+/// consecutive floats: V = W*C/L vectors of L lanes. Vector v's lane l is
+/// output (position p, channel c) with v*L + l = p*C + c; its accumulator
+/// takes, per tap and input channel i, the weights of its lanes' channels
+/// (a shuffle of the weight row w[k, i, 0:C], one per vector of the
+/// pattern's period) times its lanes' inputs (a broadcast of in[p, i], or
+/// two positions' broadcasts blended where a vector spans two). The
+/// reduction loops are built here, the accumulators carried through them
+/// in registers.
+static void vectorizeFlatChannels(RewriterBase &rewriter, Operation *scope) {
+  SmallVector<linalg::GenericOp> ops;
+  scope->walk([&](linalg::GenericOp op) {
+    if (op->hasAttr(kTiledCoreAttr) && op->hasAttr(kFlatChannelsAttrName) &&
+        op.hasPureTensorSemantics() && !op.hasDynamicShape())
+      ops.push_back(op);
+  });
+  MLIRContext *ctx = scope->getContext();
+  for (linalg::GenericOp op : ops) {
+    unsigned numLoops = op.getNumLoops();
+    if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || numLoops < 5 ||
+        (numLoops - 3) % 2 != 0)
+      continue;
+    unsigned r = (numLoops - 3) / 2;
+    unsigned row = r, oc = r + 1, ic = 2 * r + 2;
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    int64_t lanes =
+        op->getAttrOfType<IntegerAttr>(kFlatChannelsAttrName).getInt();
+    int64_t width = bounds[row], channels = bounds[oc];
+    bool onePosition = true;
+    for (unsigned i = 0; i < row; ++i)
+      onePosition &= bounds[i] == 1;
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    // The weight row of a tap and input channel: its channels innermost.
+    AffineMap weightMap = maps[1];
+    bool channelsInnermost =
+        weightMap.getNumResults() >= 1 &&
+        weightMap.getResults().back() == getAffineDimExpr(oc, ctx);
+    for (AffineExpr expr : weightMap.getResults().drop_back())
+      channelsInnermost &= !expr.isFunctionOfDim(oc);
+    SmallVector<Operation *> body;
+    for (Operation &nested : op.getRegion().front().without_terminator())
+      body.push_back(&nested);
+    if (!onePosition || !channelsInnermost || (width * channels) % lanes != 0 ||
+        maps[2] !=
+            AffineMap::getMultiDimMapWithTargets(
+                numLoops, llvm::to_vector(llvm::seq<unsigned>(oc + 1)), ctx) ||
+        body.size() != 2 || !isa<arith::MulFOp>(body[0]) ||
+        !isa<arith::AddFOp>(body[1]))
+      continue;
+    int64_t vectors = width * channels / lanes;
+    int64_t period = lanes / std::gcd(channels, lanes) * channels / lanes;
+    int64_t step = 1;
+    if (auto schedule = ConvSchedule::fromAttr(
+            op->getAttrOfType<DictionaryAttr>(kTiledCoreAttr), op);
+        succeeded(schedule) && schedule->reduce[ic] > 0 &&
+        bounds[ic] % schedule->reduce[ic] == 0)
+      step = schedule->reduce[ic];
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    Type f32 = rewriter.getF32Type();
+    auto vectorType = VectorType::get({lanes}, f32);
+    auto index = [&](int64_t value) -> Value {
+      return arith::ConstantIndexOp::create(rewriter, loc, value);
+    };
+    // The output tile as V rows of L lanes, and back.
+    auto outType = cast<RankedTensorType>(op.getDpsInits()[0].getType());
+    ReassociationIndices all;
+    for (int64_t d = 0; d < outType.getRank(); ++d)
+      all.push_back(d);
+    auto flatType = RankedTensorType::get({vectors, lanes}, f32);
+    auto lineType = RankedTensorType::get({vectors * lanes}, f32);
+    auto toRows = [&](Value tile) -> Value {
+      Value line = tensor::CollapseShapeOp::create(
+          rewriter, loc, tile, ArrayRef<ReassociationIndices>{all});
+      return tensor::ExpandShapeOp::create(
+          rewriter, loc, flatType, line,
+          ArrayRef<ReassociationIndices>{{0, 1}});
+    };
+    auto fromRows = [&](Value rows) -> Value {
+      Value line = tensor::CollapseShapeOp::create(
+          rewriter, loc, lineType, rows,
+          ArrayRef<ReassociationIndices>{{0, 1}});
+      return tensor::ExpandShapeOp::create(rewriter, loc, outType, line,
+                                           ArrayRef<ReassociationIndices>{all});
+    };
+    // Start from the fused initializer's value where it is a fill (then the
+    // fill's own destination takes the result), else from the tile.
+    Value destination = op.getDpsInits()[0];
+    SmallVector<Value> initial;
+    auto fill = destination.getDefiningOp<linalg::FillOp>();
+    if (fill && fill->hasOneUse()) {
+      Value splat = vector::BroadcastOp::create(rewriter, loc, vectorType,
+                                                fill.getInputs()[0]);
+      initial.assign(vectors, splat);
+      destination = fill.getDpsInits()[0];
+    } else {
+      fill = nullptr;
+      Value zero =
+          arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
+      Value rows = vector::TransferReadOp::create(
+          rewriter, loc, VectorType::get({vectors, lanes}, f32),
+          toRows(destination), ValueRange{index(0), index(0)}, zero,
+          ArrayRef<bool>{true, true});
+      for (int64_t v = 0; v < vectors; ++v)
+        initial.push_back(vector::ExtractOp::create(rewriter, loc, rows, v));
+    }
+    // Lane l of the period's vector t takes channel (t*L + l) mod C.
+    SmallVector<SmallVector<int64_t>> weightLanes(period);
+    for (int64_t t = 0; t < period; ++t)
+      for (int64_t l = 0; l < lanes; ++l)
+        weightLanes[t].push_back((t * lanes + l) % channels);
+
+    SmallVector<Value> lbs, ubs, steps;
+    for (unsigned i = 0; i < r; ++i) {
+      lbs.push_back(index(0));
+      ubs.push_back(index(bounds[oc + 1 + i]));
+      steps.push_back(index(1));
+    }
+    lbs.push_back(index(0));
+    ubs.push_back(index(bounds[ic]));
+    steps.push_back(index(step));
+    Value input = op.getDpsInputs()[0], weights = op.getDpsInputs()[1];
+    auto nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, initial,
+        [&](OpBuilder &b, Location loc, ValueRange ivs,
+            ValueRange accumulators) -> scf::ValueVector {
+          SmallVector<Value> sums(accumulators);
+          Value zeroIndex = arith::ConstantIndexOp::create(b, loc, 0);
+          // The op's loop values at (position, input channel).
+          auto point = [&](int64_t position, Value channel) {
+            SmallVector<Value> dims(numLoops, zeroIndex);
+            dims[row] = arith::ConstantIndexOp::create(b, loc, position);
+            for (unsigned i = 0; i < r; ++i)
+              dims[oc + 1 + i] = ivs[i];
+            dims[ic] = channel;
+            return dims;
+          };
+          auto indices = [&](AffineMap map, ArrayRef<Value> dims) {
+            SmallVector<Value> result;
+            for (AffineExpr expr : map.getResults())
+              result.push_back(affine::makeComposedAffineApply(
+                                   b, loc, AffineMap::get(numLoops, 0, expr),
+                                   getAsOpFoldResult(ValueRange(dims)))
+                                   .getResult());
+            return result;
+          };
+          Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+          for (int64_t j = 0; j < step; ++j) {
+            Value channel = arith::AddIOp::create(
+                b, loc, ivs.back(), arith::ConstantIndexOp::create(b, loc, j));
+            Value row = vector::TransferReadOp::create(
+                b, loc, VectorType::get({channels}, f32), weights,
+                indices(weightMap, point(0, channel)), zero,
+                ArrayRef<bool>{true});
+            SmallVector<Value> pattern;
+            for (int64_t t = 0; t < period; ++t)
+              pattern.push_back(
+                  vector::ShuffleOp::create(b, loc, row, row, weightLanes[t]));
+            SmallVector<Value> broadcasts(width);
+            auto broadcastAt = [&](int64_t position) {
+              if (!broadcasts[position]) {
+                Value scalar = tensor::ExtractOp::create(
+                    b, loc, input, indices(maps[0], point(position, channel)));
+                broadcasts[position] =
+                    vector::BroadcastOp::create(b, loc, vectorType, scalar);
+              }
+              return broadcasts[position];
+            };
+            for (int64_t v = 0; v < vectors; ++v) {
+              int64_t first = v * lanes / channels,
+                      last = (v * lanes + lanes - 1) / channels;
+              Value inputs = broadcastAt(first);
+              for (int64_t position = first + 1; position <= last; ++position) {
+                SmallVector<int64_t> mask;
+                for (int64_t l = 0; l < lanes; ++l)
+                  mask.push_back(
+                      (v * lanes + l) / channels == position ? lanes + l : l);
+                inputs = vector::ShuffleOp::create(b, loc, inputs,
+                                                   broadcastAt(position), mask);
+              }
+              sums[v] = vector::FMAOp::create(b, loc, inputs,
+                                              pattern[v % period], sums[v]);
+            }
+          }
+          return sums;
+        });
+    Value rows = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(VectorType::get({vectors, lanes}, f32),
+                               rewriter.getF32FloatAttr(0)));
+    for (int64_t v = 0; v < vectors; ++v)
+      rows = vector::InsertOp::create(rewriter, loc, nest.results[v], rows, v);
+    Value written =
+        vector::TransferWriteOp::create(
+            rewriter, loc, rows, toRows(destination),
+            ValueRange{index(0), index(0)}, ArrayRef<bool>{true, true})
+            .getResult();
+    rewriter.replaceOp(op, fromRows(written));
+    if (fill && fill->use_empty())
+      rewriter.eraseOp(fill);
+  }
+}
+
 static void vectorizeLinalgOpsIn(RewriterBase &rewriter, Operation *scope) {
   SmallVector<linalg::LinalgOp> ops;
   scope->walk([&](linalg::LinalgOp op) {
@@ -806,6 +1015,7 @@ struct TileAndVectorizePass
     // regions made that quadratic).
     Operation *scope = getOperation();
     (void)applyPatternsGreedily(scope, shapeFolding, sweepConfig());
+    vectorizeFlatChannels(rewriter, scope);
     if (failed(tileReductionLoops(rewriter, scope)))
       return signalPassFailure();
     dropUnitDims(rewriter, scope);
@@ -833,6 +1043,7 @@ struct TileAndVectorizePass
       op->removeAttr(kTiledCoreAttr);
       op->removeAttr(kPaddedTapsAttrName);
       op->removeAttr(kLaneRotationAttrName);
+      op->removeAttr(kFlatChannelsAttrName);
       op->removeAttr(kTiledInitAttr);
       op->removeAttr(kReductionLoopAttr);
     });

@@ -205,13 +205,16 @@ llvm::Expected<TuneResult> Search::run() {
   auto loopOrders = [&] {
     std::vector<ScheduleTuning> candidates;
     for (bool on : {true, false}) {
-      ScheduleTuning blocks = current, unroll = current, split = current;
+      ScheduleTuning blocks = current, unroll = current, split = current,
+                     flat = current;
       blocks.blocksOuter = on;
       unroll.unrollWindow = on;
       split.splitColumns = on;
+      flat.flatChannels = on;
       candidates.push_back(blocks);
       candidates.push_back(unroll);
       candidates.push_back(split);
+      candidates.push_back(flat);
     }
     return candidates;
   };

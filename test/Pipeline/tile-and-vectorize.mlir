@@ -7,6 +7,7 @@
 // target (and blocks the output channels to the register tile's width).
 // RUN: convjit-opt %s --convjit-choose-schedules=target=avx2 --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX2
 // RUN: convjit-opt %s --convjit-choose-schedules=target=avx512 --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX512
+// RUN: convjit-opt %s "--convjit-choose-schedules=target=avx512 flat-channels=off" --convjit-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s --check-prefix=LEFTOVER
 
 #in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
 #w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
@@ -122,21 +123,24 @@ func.func @chosen(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>, %init: 
 #w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
 #out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
 
-// 24 output channels: 3 blocks of 8 on AVX2; on AVX-512 a tile of one
-// 16-channel vector and the 8 channels left over peeled off, never a
+// 24 output channels: 3 blocks of 8 on AVX2; on AVX-512 flat tiles of all
+// 24 channels (flat-channels.mlir), or, with flat-channels=off, a tile of
+// one 16-channel vector and the 8 channels left over peeled off, never a
 // vector<...x24xf32> (LLVM splits a loop-carried one into scalars).
 // AVX2-LABEL: func.func @channels_left_over
 // AVX2: vector.contract {{.*}} into vector<{{[0-9]+}}x3x8xf32>
 // AVX512-LABEL: func.func @channels_left_over
-// AVX512: scf.for {{.*}} = %c0 to %c46 step %c23
-// AVX512: scf.for {{.*}} -> (vector<23x16xf32>)
-// AVX512: vector.contract {{.*}} into vector<23x16xf32>
-// AVX512: scf.for {{.*}} -> (vector<23x8xf32>)
-// AVX512: vector.contract {{.*}} into vector<23x8xf32>
-// AVX512: tile = array<i64: 1, 1, 23, 16, 0, 0, 0>
-// AVX512: vector.contract {{.*}} into vector<10x16xf32>
-// AVX512: vector.contract {{.*}} into vector<10x8xf32>
-// AVX512-NOT: vector<{{[0-9]+}}x24xf32>
+// AVX512: tile = array<i64: 1, 1, 16, 24, 0, 0, 0>
+// LEFTOVER-LABEL: func.func @channels_left_over
+// LEFTOVER: scf.for {{.*}} = %c0 to %c46 step %c23
+// LEFTOVER: scf.for {{.*}} -> (vector<23x16xf32>)
+// LEFTOVER: vector.contract {{.*}} into vector<23x16xf32>
+// LEFTOVER: scf.for {{.*}} -> (vector<23x8xf32>)
+// LEFTOVER: vector.contract {{.*}} into vector<23x8xf32>
+// LEFTOVER: tile = array<i64: 1, 1, 23, 16, 0, 0, 0>
+// LEFTOVER: vector.contract {{.*}} into vector<10x16xf32>
+// LEFTOVER: vector.contract {{.*}} into vector<10x8xf32>
+// LEFTOVER-NOT: vector<{{[0-9]+}}x24xf32>
 func.func @channels_left_over(%x: tensor<1x1x56x144xf32>, %w: tensor<1x1x144x24xf32>, %init: tensor<1x1x56x24xf32>) -> tensor<1x1x56x24xf32> {
   %zero = arith.constant 0.0 : f32
   %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x1x56x24xf32>) -> tensor<1x1x56x24xf32>

@@ -173,11 +173,13 @@ std::vector<std::string> threadedSweep() {
 }
 
 /// Compiles the layer for `threads` threads and checks it on random tensors.
-void checkAgainstReference(const std::string &text, unsigned threads) {
+void checkAgainstReference(const std::string &text, unsigned threads,
+                           const std::string &tuning = "") {
   auto spec = parseSpec(text);
   ASSERT_TRUE(static_cast<bool>(spec)) << llvm::toString(spec.takeError());
   CompileOptions options;
   options.threads = threads;
+  options.tuning = tuning;
   // The sweep's layers are small: make every op of them multithreaded.
   options.minParallelWork = 0;
   auto kernel = Kernel::compile(*spec, options);
@@ -281,6 +283,30 @@ std::vector<std::string> channelsLeftOverCases() {
   };
 }
 
+/// Output channels no whole number of vectors divides, in the FlatChannels
+/// form (forced on, so that AVX2 hosts and channels fewer than a vector
+/// take it too): 24 and 40 channels, 20 (a step of 4 positions on 16
+/// lanes), 8 and 12 (every vector two positions), 3 (six positions per
+/// vector), bias and ReLU, batches, strided, dilated, asymmetric padding,
+/// nchw, 1-D, 3-D, transposed, and an odd row no flat tile divides (the
+/// whole-vector path).
+std::vector<std::string> flatChannelsCases() {
+  return {
+      "conv ic=32 oc=24 in=9x10 k=1 layout=nhwc",
+      "conv n=2 ic=16 oc=24 in=7x11 k=3 pad=1:2 bias relu layout=nhwc",
+      "conv ic=8 oc=40 in=9x14 k=3 pad=2 dilation=2 layout=nhwc",
+      "conv ic=12 oc=24 in=14x16 k=3 stride=2 pad=1",
+      "conv ic=8 oc=20 in=6x8 k=3 pad=1 layout=nhwc",
+      "conv ic=16 oc=8 in=6x20 k=3 pad=1 layout=nhwc",
+      "conv ic=16 oc=12 in=5x8 k=3 pad=1 bias layout=nhwc",
+      "conv ic=16 oc=3 in=5x16 k=3 pad=1 layout=nhwc",
+      "conv ic=12 oc=24 in=32 k=5 stride=2 pad=2 layout=nwc",
+      "conv ic=4 oc=24 in=4x5x6 k=3 pad=1 layout=ndhwc",
+      "conv_transpose ic=16 oc=24 in=6x6 k=4 stride=2 pad=1 layout=nhwc",
+      "conv ic=16 oc=24 in=7x7 k=3 pad=1 layout=nhwc",
+  };
+}
+
 /// Groups of q in and q out channels narrower than a vector, computed by
 /// rotating each group's lanes (ConvSchedule.h LaneRotation): q = 2, 4, 8
 /// (on AVX2, 8 is a whole vector and takes the grouped path), strided,
@@ -312,6 +338,12 @@ TEST_P(ThreadedJitVsReference, MatchesWithinTolerance) {
   checkAgainstReference(GetParam(), 2);
 }
 
+class FlatChannelsVsReference : public ::testing::TestWithParam<std::string> {};
+TEST_P(FlatChannelsVsReference, MatchesWithinToleranceAt1And2Threads) {
+  checkAgainstReference(GetParam(), 1, "flat-channels=on");
+  checkAgainstReference(GetParam(), 2, "flat-channels=on");
+}
+
 std::string caseName(const ::testing::TestParamInfo<std::string> &info) {
   std::string name = std::to_string(info.index) + "_";
   for (char c : info.param.substr(0, info.param.find(' ')))
@@ -337,6 +369,8 @@ INSTANTIATE_TEST_SUITE_P(ChannelsLeftOver, JitVsReference,
 INSTANTIATE_TEST_SUITE_P(ChannelsLeftOver, ThreadedJitVsReference,
                          ::testing::ValuesIn(channelsLeftOverCases()),
                          caseName);
+INSTANTIATE_TEST_SUITE_P(FlatChannels, FlatChannelsVsReference,
+                         ::testing::ValuesIn(flatChannelsCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(LaneRotation, JitVsReference,
                          ::testing::ValuesIn(laneRotationCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(LaneRotation, ThreadedJitVsReference,

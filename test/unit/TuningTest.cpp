@@ -23,7 +23,7 @@ namespace {
 TEST(ScheduleTuning, TextFormRoundTrips) {
   auto tuning = ScheduleTuning::parse(
       " unroll-window=off, tile-vectors=2,tile-width=6 ,ic-step=4,"
-      "blocks-outer=on,split-columns=off");
+      "blocks-outer=on,split-columns=off,flat-channels=on");
   ASSERT_TRUE(static_cast<bool>(tuning)) << llvm::toString(tuning.takeError());
   EXPECT_EQ(tuning->width, 6);
   EXPECT_EQ(tuning->vectors, 2);
@@ -31,12 +31,13 @@ TEST(ScheduleTuning, TextFormRoundTrips) {
   EXPECT_EQ(tuning->blocksOuter, std::optional<bool>(true));
   EXPECT_EQ(tuning->unrollWindow, std::optional<bool>(false));
   EXPECT_EQ(tuning->splitColumns, std::optional<bool>(false));
+  EXPECT_EQ(tuning->flatChannels, std::optional<bool>(true));
   EXPECT_EQ(tuning->str(), "tile-width=6,tile-vectors=2,ic-step=4,"
                            "blocks-outer=on,unroll-window=off,"
-                           "split-columns=off");
+                           "split-columns=off,flat-channels=on");
   EXPECT_EQ(tuning->passOptions(), " tile-width=6 tile-vectors=2 ic-step=4 "
                                    "blocks-outer=on unroll-window=off "
-                                   "split-columns=off");
+                                   "split-columns=off flat-channels=on");
   for (llvm::StringRef model : {"", "model", "  "}) {
     auto parsed = ScheduleTuning::parse(model);
     ASSERT_TRUE(static_cast<bool>(parsed));
@@ -87,6 +88,8 @@ TEST(ScheduleTuning, EveryKnobKeepsKernelsCorrect) {
       "tile-width=5,unroll-window=on",
       "tile-width=4,split-columns=on",
       "split-columns=off",
+      "flat-channels=on,tile-width=4",
+      "flat-channels=off",
   };
   for (const char *text : layers) {
     auto spec = parseSpec(text);
