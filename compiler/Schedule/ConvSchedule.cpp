@@ -342,7 +342,12 @@ CoreChoice convjit::chooseCoreForm(linalg::LinalgOp op,
       s.tile[loops.outChannel()] = oc;
       for (unsigned i = 0; i < r; ++i)
         s.reduce[loops.kernel(i)] = 1;
-      s.reduce[loops.inChannel()] = inputChannelStep(bounds[loops.inChannel()]);
+      // One input channel is already a step of up to 24 FMAs: 4 per step
+      // ran as fast as 8 or faster (MobileNetV2's projection 241 against
+      // 234 GFLOPS) and compiled in 34 ms instead of 55.
+      s.reduce[loops.inChannel()] = largestDivisorAtMost(
+          bounds[loops.inChannel()],
+          tuning.inputChannelStep ? tuning.inputChannelStep : 4);
       s.interchange = interchange(loops.numLoops(), {}, positions);
       return choice;
     }
