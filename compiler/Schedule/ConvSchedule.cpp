@@ -263,7 +263,7 @@ static RegisterTile chooseRegisterTile(int64_t channels, int64_t row,
 /// position (at most 75% of the peak); flat, a 16-position tile takes 24
 /// full FMAs per input channel, two positions' inputs blended into every
 /// third vector. On Zen 5, side by side: MobileNetV2's 144 -> 24
-/// projection 177 -> 240 GFLOPS, a 3x3/2 conv to 24 channels 155 -> 216,
+/// projection 175 -> 251 GFLOPS, a 3x3/2 conv to 24 channels 155 -> 216,
 /// 40 channels (1x1 and 3x3) 1.17-1.19x. With fewer channels than a vector
 /// every vector needs more than one position's input (8 channels: two
 /// broadcasts and a blend per FMA): 0.91x at 8 channels, 0.72x at 12, so
