@@ -25,8 +25,9 @@ def ConvjitChooseSchedules
       tiles: L x L register transposes, or 4 vectors along the innermost dim.
 
     The knob options (`tile-width`, `tile-vectors`, `ic-step`,
-    `blocks-outer`, `unroll-window`, `split-columns`, `flat-channels`) override the cost model's choices for
-    every core and window op they fit; `convjit tune` varies them
+    `blocks-outer`, `unroll-window`, `split-columns`, `flat-channels`)
+    override the cost model's choices for every core and window op they
+    fit; `convjit tune` varies them
     (ScheduleTuning.h).
   }];
   let options = [

@@ -50,8 +50,8 @@ struct ScheduleTuning {
   /// Dense cores whose output channels are no whole number of vectors:
   /// accumulate a tile of positions x all channels as consecutive vectors
   /// of its floats (on), or as whole vectors with the channels left over in
-  /// a narrower tile (off; default: on where a vector spans at most two
-  /// positions and the row divides into such tiles).
+  /// a narrower tile (off; default: on with AVX-512 where there are more
+  /// channels than a vector and the row divides into such tiles).
   std::optional<bool> flatChannels;
 
   bool isModel() const {
