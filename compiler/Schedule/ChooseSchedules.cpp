@@ -1151,14 +1151,15 @@ struct ChooseSchedulesPass
 
   FailureOr<ScheduleTuning> tuningFromOptions() {
     ScheduleTuning tuning;
-    auto counts = {std::make_pair(&tuning.width, tileWidth.getValue()),
-                   std::make_pair(&tuning.vectors, tileVectors.getValue()),
-                   std::make_pair(&tuning.inputChannelStep,
-                                  inputChannelStep.getValue())};
+    auto counts = {
+        std::make_pair(&tuning.width, tileWidth.getValue()),
+        std::make_pair(&tuning.vectors, tileVectors.getValue()),
+        std::make_pair(&tuning.rows, tileRows.getValue()),
+        std::make_pair(&tuning.inputChannelStep, inputChannelStep.getValue())};
     for (auto [knob, value] : counts) {
       if (value < 0) {
-        getOperation().emitError("tile-width, tile-vectors and ic-step must "
-                                 "not be negative");
+        getOperation().emitError("tile-width, tile-vectors, tile-rows and "
+                                 "ic-step must not be negative");
         return failure();
       }
       *knob = value;

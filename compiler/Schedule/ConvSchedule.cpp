@@ -540,13 +540,6 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
       unrollWindow
           ? std::max<int64_t>(1, (target.vectorRegisters - window) / 2)
           : std::max<int64_t>(1, (target.vectorRegisters - 1) / vectors - 1);
-  s.tile[tiled] = tileExtent(row, widthLimit, tuning.width);
-  for (unsigned i = 0; i < rank; ++i)
-    s.reduce[rank + 2 + i] = 1;
-  if (unrollWindow) {
-    s.unroll.assign(numLoops, 0);
-    s.unroll[rank + 1 + tiled] = 1;
-  }
   // Channels innermost: consecutive tiles walk memory in order. Outermost
   // when one vector of channels over the whole output plane is small (at
   // most half of L1; ~14x14 and less): each block's input plane then stays
@@ -560,6 +553,61 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
     planeBytes *= bounds[i];
   bool channelsOuter =
       tuning.blocksOuter.value_or(2 * planeBytes <= target.l1dBytes);
+  s.tile[tiled] = tileExtent(row, widthLimit, tuning.width);
+  for (unsigned i = 0; i < rank; ++i)
+    s.reduce[rank + 2 + i] = 1;
+  if (unrollWindow) {
+    s.unroll.assign(numLoops, 0);
+    s.unroll[rank + 1 + tiled] = 1;
+  }
+  // With channels innermost, two output rows per tile, the window
+  // unrolled along them as well: LLVM then loads each input vector of the
+  // tile once for both rows of outputs that need it, and an input row
+  // comes into L1 once per two output rows instead of once per output row.
+  // The model takes the R x W (R <= 2, at most 12 accumulators) with the
+  // fewest input loads per output, (R + kh - 1)(W + kw - 1) / RW, for
+  // windows of up to 3x3 (5x5 weights alone would take 25 registers):
+  // 2 x 6. MobileNetV2's 3x3 depthwise layers on Zen 5, side by side:
+  // 56x56x144 136 -> 169 GFLOPS, 112x112x32 146 -> 168, 28x28x192 125 ->
+  // 158, the stride-2 ones at 112 and 56 74 -> 81-82. Three rows were
+  // faster on the 56x56 layer (180) but slower on the other two (117,
+  // 104: LLVM kept too many inputs live). Not with channels outermost,
+  // whose plane is in L1 already (14x14: 0.9-1.0x), nor with 16 registers
+  // (AVX2), where the tile and the weights do not fit and which was not
+  // measured.
+  int64_t windowRows = bounds[rank + tiled], windowCols = window;
+  bool rowsTileable = tiled == rank && rank >= 2 && unrollWindow;
+  int64_t rows = 1, width = s.tile[tiled];
+  if (rowsTileable && (tuning.rows || (!channelsOuter && !tuning.width &&
+                                       windowRows * windowCols <= 9 &&
+                                       target.vectorRegisters > 16))) {
+    // A tuning's rows (and width, if given) are the only candidates.
+    int64_t available = bounds[tiled - 1];
+    int64_t fewestRows = tuning.rows ? std::min(tuning.rows, available) : 1,
+            mostRows =
+                tuning.rows ? fewestRows : std::min<int64_t>(2, available);
+    double fewest = 0;
+    for (int64_t r = fewestRows; r <= mostRows; ++r)
+      for (int64_t w = 1;
+           w <= std::min<int64_t>(std::max<int64_t>(1, 12 / r), row); ++w) {
+        if (tuning.width && w != std::min(tuning.width, row))
+          continue;
+        double loads =
+            static_cast<double>((r + windowRows - 1) * (w + windowCols - 1)) /
+            (r * w);
+        if (!fewest || loads < fewest - 1e-9 ||
+            (loads < fewest + 1e-9 && w > width)) {
+          fewest = loads;
+          rows = r;
+          width = w;
+        }
+      }
+  }
+  if (rows > 1) {
+    s.tile[tiled - 1] = rows;
+    s.tile[tiled] = width;
+    s.unroll[rank + tiled] = 1;
+  }
   s.interchange.push_back(0);
   if (channelsOuter)
     s.interchange.push_back(rank + 1);

@@ -24,7 +24,7 @@ def ConvjitChooseSchedules
     - transposes (layout changes) and elementwise epilogues get vectorized
       tiles: L x L register transposes, or 4 vectors along the innermost dim.
 
-    The knob options (`tile-width`, `tile-vectors`, `ic-step`,
+    The knob options (`tile-width`, `tile-vectors`, `tile-rows`, `ic-step`,
     `blocks-outer`, `unroll-window`, `split-columns`, `flat-channels`)
     override the cost model's choices for every core and window op they
     fit; `convjit tune` varies them
@@ -39,6 +39,8 @@ def ConvjitChooseSchedules
            "Output positions per register tile">,
     Option<"tileVectors", "tile-vectors", "int64_t", /*default=*/"0",
            "Vectors of output channels per register tile">,
+    Option<"tileRows", "tile-rows", "int64_t", /*default=*/"0",
+           "Output rows per register tile of a channel-wise window">,
     Option<"inputChannelStep", "ic-step", "int64_t", /*default=*/"0",
            "Input channels per reduction step (at most)">,
     Option<"blocksOuter", "blocks-outer", "std::string", /*default=*/"\"auto\"",

@@ -10,6 +10,7 @@ using namespace convjit;
 namespace {
 /// Knob names, in the order str() prints them.
 constexpr llvm::StringLiteral kWidth = "tile-width", kVectors = "tile-vectors",
+                              kRows = "tile-rows",
                               kInputChannelStep = "ic-step",
                               kBlocksOuter = "blocks-outer",
                               kUnrollWindow = "unroll-window",
@@ -30,6 +31,7 @@ std::string ScheduleTuning::str() const {
   };
   count(kWidth, width);
   count(kVectors, vectors);
+  count(kRows, rows);
   count(kInputChannelStep, inputChannelStep);
   toggle(kBlocksOuter, blocksOuter);
   toggle(kUnrollWindow, unrollWindow);
@@ -56,6 +58,7 @@ llvm::Expected<ScheduleTuning> ScheduleTuning::parse(llvm::StringRef text) {
       return fail("'" + name + "' needs a value (" + name + "=...)");
     int64_t *countKnob = name == kWidth              ? &tuning.width
                          : name == kVectors          ? &tuning.vectors
+                         : name == kRows             ? &tuning.rows
                          : name == kInputChannelStep ? &tuning.inputChannelStep
                                                      : nullptr;
     std::optional<bool> *toggleKnob =
@@ -80,10 +83,10 @@ llvm::Expected<ScheduleTuning> ScheduleTuning::parse(llvm::StringRef text) {
         return fail("'" + name + "' is given twice");
       *toggleKnob = value == "on";
     } else {
-      return fail(
-          "unknown knob '" + name +
-          "' (expected tile-width, tile-vectors, ic-step, blocks-outer, "
-          "unroll-window, split-columns or flat-channels)");
+      return fail("unknown knob '" + name +
+                  "' (expected tile-width, tile-vectors, tile-rows, ic-step, "
+                  "blocks-outer, "
+                  "unroll-window, split-columns or flat-channels)");
     }
   }
   return tuning;

@@ -10,8 +10,8 @@
 //
 // Text form, for the command line and the tuning database: the set knobs,
 // comma-separated, named as the options of convjit-choose-schedules, e.g.
-// "tile-width=6,tile-vectors=2,ic-step=4,blocks-outer=off"; "" (or "model")
-// is the model's choice throughout.
+// "tile-width=6,tile-vectors=2,tile-rows=3,ic-step=4,blocks-outer=off"; "" (or
+// "model") is the model's choice throughout.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CONVJIT_SCHEDULE_SCHEDULETUNING_H
@@ -31,6 +31,9 @@ struct ScheduleTuning {
   int64_t width = 0;
   /// Vectors of output channels per register tile.
   int64_t vectors = 0;
+  /// Channel-wise windows (depthwise, pooling) with channels innermost:
+  /// output rows per register tile (1: one row of positions).
+  int64_t rows = 0;
   /// Input channels per reduction step (the largest divisor of the input
   /// channels up to this).
   int64_t inputChannelStep = 0;
@@ -55,7 +58,7 @@ struct ScheduleTuning {
   std::optional<bool> flatChannels;
 
   bool isModel() const {
-    return !width && !vectors && !inputChannelStep && !blocksOuter &&
+    return !width && !vectors && !rows && !inputChannelStep && !blocksOuter &&
            !unrollWindow && !splitColumns && !flatChannels;
   }
   /// The text form; "" for the model's choice.

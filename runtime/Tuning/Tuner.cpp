@@ -216,6 +216,11 @@ llvm::Expected<TuneResult> Search::run() {
       candidates.push_back(split);
       candidates.push_back(flat);
     }
+    for (int64_t rows : {1, 2, 3}) {
+      ScheduleTuning windowRows = current;
+      windowRows.rows = rows;
+      candidates.push_back(windowRows);
+    }
     return candidates;
   };
   // Each stage with a rough count of the variants after it, for the

@@ -73,4 +73,4 @@ func.func @depthwise48(%x: tensor<1x16x16x48xf32>, %w: tensor<48x1x3x3xf32>) -> 
 }
 
 // BAD-TOGGLE: error: blocks-outer must be auto, on or off, not 'maybe'
-// BAD-COUNT: error: tile-width, tile-vectors and ic-step must not be negative
+// BAD-COUNT: error: tile-width, tile-vectors, tile-rows and ic-step must not be negative

@@ -307,6 +307,26 @@ std::vector<std::string> flatChannelsCases() {
   };
 }
 
+/// Channel-wise windows whose register tile spans two output rows (the
+/// model's 2 x 6 on planes that do not fit L1 with AVX-512, and forced), the
+/// window unrolled along both: rows and columns left over, strided, dilated,
+/// asymmetric padding, bias and ReLU, batches, channels no whole number of
+/// vectors, 3-D, pooling, nchw through layout changes.
+std::vector<std::string> windowRowsCases() {
+  return {
+      "conv ic=32 oc=32 in=30x33 k=3 pad=1 groups=32 layout=nhwc",
+      "conv ic=48 oc=48 in=29x31 k=3 pad=1 stride=2 groups=48 layout=nhwc",
+      "conv n=2 ic=16 oc=16 in=40x25 k=3 pad=1:2 groups=16 bias relu "
+      "layout=nhwc",
+      "conv ic=32 oc=32 in=26x26 k=3 dilation=2 pad=2 groups=32 layout=nhwc",
+      "conv ic=24 oc=24 in=20x22 k=3 pad=1 groups=24 layout=nhwc",
+      "conv ic=16 oc=16 in=6x24x24 k=3 pad=1 groups=16 layout=ndhwc",
+      "conv ic=32 oc=32 in=30x30 k=3 stride=2 pad=1 groups=32",
+      "max_pool ic=32 in=41x41 k=3 stride=2 pad=1 layout=nhwc",
+      "avg_pool ic=32 in=30x30 k=3 pad=1 layout=nhwc",
+  };
+}
+
 /// Groups of q in and q out channels narrower than a vector, computed by
 /// rotating each group's lanes (ConvSchedule.h LaneRotation): q = 2, 4, 8
 /// (on AVX2, 8 is a whole vector and takes the grouped path), strided,
@@ -344,6 +364,14 @@ TEST_P(FlatChannelsVsReference, MatchesWithinToleranceAt1And2Threads) {
   checkAgainstReference(GetParam(), 2, "flat-channels=on");
 }
 
+class WindowRowsVsReference : public ::testing::TestWithParam<std::string> {};
+TEST_P(WindowRowsVsReference, MatchesWithinToleranceAt1And2Threads) {
+  for (const char *tuning : {"", "tile-rows=2"}) {
+    checkAgainstReference(GetParam(), 1, tuning);
+    checkAgainstReference(GetParam(), 2, tuning);
+  }
+}
+
 std::string caseName(const ::testing::TestParamInfo<std::string> &info) {
   std::string name = std::to_string(info.index) + "_";
   for (char c : info.param.substr(0, info.param.find(' ')))
@@ -371,6 +399,8 @@ INSTANTIATE_TEST_SUITE_P(ChannelsLeftOver, ThreadedJitVsReference,
                          caseName);
 INSTANTIATE_TEST_SUITE_P(FlatChannels, FlatChannelsVsReference,
                          ::testing::ValuesIn(flatChannelsCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(WindowRows, WindowRowsVsReference,
+                         ::testing::ValuesIn(windowRowsCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(LaneRotation, JitVsReference,
                          ::testing::ValuesIn(laneRotationCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(LaneRotation, ThreadedJitVsReference,

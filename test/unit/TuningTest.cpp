@@ -22,20 +22,22 @@ namespace {
 
 TEST(ScheduleTuning, TextFormRoundTrips) {
   auto tuning = ScheduleTuning::parse(
-      " unroll-window=off, tile-vectors=2,tile-width=6 ,ic-step=4,"
+      " unroll-window=off, tile-vectors=2,tile-width=6 ,ic-step=4,tile-rows=3,"
       "blocks-outer=on,split-columns=off,flat-channels=on");
   ASSERT_TRUE(static_cast<bool>(tuning)) << llvm::toString(tuning.takeError());
   EXPECT_EQ(tuning->width, 6);
   EXPECT_EQ(tuning->vectors, 2);
   EXPECT_EQ(tuning->inputChannelStep, 4);
+  EXPECT_EQ(tuning->rows, 3);
   EXPECT_EQ(tuning->blocksOuter, std::optional<bool>(true));
   EXPECT_EQ(tuning->unrollWindow, std::optional<bool>(false));
   EXPECT_EQ(tuning->splitColumns, std::optional<bool>(false));
   EXPECT_EQ(tuning->flatChannels, std::optional<bool>(true));
-  EXPECT_EQ(tuning->str(), "tile-width=6,tile-vectors=2,ic-step=4,"
+  EXPECT_EQ(tuning->str(), "tile-width=6,tile-vectors=2,tile-rows=3,ic-step=4,"
                            "blocks-outer=on,unroll-window=off,"
                            "split-columns=off,flat-channels=on");
-  EXPECT_EQ(tuning->passOptions(), " tile-width=6 tile-vectors=2 ic-step=4 "
+  EXPECT_EQ(tuning->passOptions(), " tile-width=6 tile-vectors=2 tile-rows=3 "
+                                   "ic-step=4 "
                                    "blocks-outer=on unroll-window=off "
                                    "split-columns=off flat-channels=on");
   for (llvm::StringRef model : {"", "model", "  "}) {
@@ -90,6 +92,8 @@ TEST(ScheduleTuning, EveryKnobKeepsKernelsCorrect) {
       "split-columns=off",
       "flat-channels=on,tile-width=4",
       "flat-channels=off",
+      "tile-rows=2",
+      "tile-rows=3,tile-width=4",
   };
   for (const char *text : layers) {
     auto spec = parseSpec(text);
