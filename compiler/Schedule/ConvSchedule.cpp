@@ -577,6 +577,10 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
   // measured.
   int64_t windowRows = bounds[rank + tiled], windowCols = window;
   bool rowsTileable = tiled == rank && rank >= 2 && unrollWindow;
+  auto loadsPerOutput = [&](int64_t r, int64_t w) {
+    return static_cast<double>((r + windowRows - 1) * (w + windowCols - 1)) /
+           (r * w);
+  };
   int64_t rows = 1, width = s.tile[tiled];
   if (rowsTileable && (tuning.rows || (!channelsOuter && !tuning.width &&
                                        windowRows * windowCols <= 9 &&
@@ -592,9 +596,7 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
            w <= std::min<int64_t>(std::max<int64_t>(1, 12 / r), row); ++w) {
         if (tuning.width && w != std::min(tuning.width, row))
           continue;
-        double loads =
-            static_cast<double>((r + windowRows - 1) * (w + windowCols - 1)) /
-            (r * w);
+        double loads = loadsPerOutput(r, w);
         if (!fewest || loads < fewest - 1e-9 ||
             (loads < fewest + 1e-9 && w > width)) {
           fewest = loads;
@@ -603,6 +605,17 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
         }
       }
   }
+  // A narrower width that divides the row, within a tenth more loads per
+  // output: the row's left-over tile would be one more unrolled body
+  // (MobileNetV2's 3x3/2 layer at 112, 55 interior columns: 2 x 5 compiled
+  // in 43 ms, 2 x 6 in 54).
+  if (rows > 1 && !tuning.width && row % width != 0)
+    for (int64_t w = width - 1; w > 1; --w)
+      if (row % w == 0) {
+        if (loadsPerOutput(rows, w) <= 1.1 * loadsPerOutput(rows, width))
+          width = w;
+        break;
+      }
   if (rows > 1) {
     s.tile[tiled - 1] = rows;
     s.tile[tiled] = width;
