@@ -569,9 +569,9 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
   // windows of up to 3x3 (5x5 weights alone would take 25 registers):
   // 2 x 6. MobileNetV2's 3x3 depthwise layers on Zen 5, side by side:
   // 56x56x144 136 -> 169 GFLOPS, 112x112x32 146 -> 168, 28x28x192 125 ->
-  // 158, the stride-2 ones at 112 and 56 74 -> 81-82. Three rows were
-  // faster on the 56x56 layer (180) but slower on the other two (117,
-  // 104: LLVM kept too many inputs live). Not with channels outermost,
+  // 158, the stride-2 ones at 112 and 56 76 -> 91 and 75 -> 82. Three
+  // rows were faster on the 56x56 layer (180) but slower on the other two
+  // (117, 104: LLVM kept too many inputs live). Not with channels outermost,
   // whose plane is in L1 already (14x14: 0.9-1.0x), nor with 16 registers
   // (AVX2), where the tile and the weights do not fit and which was not
   // measured.
