@@ -48,6 +48,14 @@ void convjit::registerPipelinePasses() {
 /// pattern sweeps do (sweepConfig in Lowering/RewriteConfig.h says why).
 static constexpr llvm::StringLiteral kCanonicalize =
     "canonicalize{region-simplify=disabled}";
+/// The same, visiting the ops bottom-up. On the LLVM dialect of a threaded
+/// kernel, whose unrolled tiles sit inside OpenMP regions, the top-down
+/// walk spent most of its time deciding again and again whether those
+/// region ops were dead: MobileNetV2's 56x56 depthwise layer with two-row
+/// tiles took 51 ms in it at 2 threads, bottom-up ~1 ms, for the same
+/// output (identical IR on six anchor layers).
+static constexpr llvm::StringLiteral kCanonicalizeBottomUp =
+    "canonicalize{region-simplify=disabled top-down=false}";
 
 std::string convjit::stagePipeline(Stage stage,
                                    const CodegenOptions &options) {
@@ -110,7 +118,8 @@ std::string convjit::stagePipeline(Stage stage,
                               .str()
                         : std::string(),
                threaded ? "convert-openmp-to-llvm," : "", options.target.name,
-               threaded ? ("," + kCanonicalize + ",cse").str() : std::string(),
+               threaded ? ("," + kCanonicalizeBottomUp + ",cse").str()
+                        : std::string(),
                kCanonicalize)
         .str();
   case Stage::LLVMIR:
