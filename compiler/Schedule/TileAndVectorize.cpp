@@ -476,6 +476,31 @@ static void sliceStridedInputs(RewriterBase &rewriter, Operation *scope) {
   }
 }
 
+/// The tiled cores carrying `mark` (a form TileAndVectorize vectorizes by
+/// hand), with static shapes.
+static SmallVector<linalg::GenericOp> tiledCoresMarked(Operation *scope,
+                                                       StringRef mark) {
+  SmallVector<linalg::GenericOp> ops;
+  scope->walk([&](linalg::GenericOp op) {
+    if (op->hasAttr(kTiledCoreAttr) && op->hasAttr(mark) &&
+        op.hasPureTensorSemantics() && !op.hasDynamicShape())
+      ops.push_back(op);
+  });
+  return ops;
+}
+
+/// True when `op` computes out += in * weight: two inputs, one output, a
+/// body of one multiply and one add.
+static bool isMultiplyAccumulate(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return false;
+  SmallVector<Operation *> body;
+  for (Operation &nested : op.getRegion().front().without_terminator())
+    body.push_back(&nested);
+  return body.size() == 2 && isa<arith::MulFOp>(body[0]) &&
+         isa<arith::AddFOp>(body[1]);
+}
+
 /// A LaneRotation core tile (ConvSchedule.h) with its unit dims dropped:
 /// out[w, g*q + o] += in[w, g*q + i] * wt[g, i, o] over m groups of q
 /// channels, m*q lanes in all. The vectorizer would make that a contraction
@@ -487,17 +512,10 @@ static void sliceStridedInputs(RewriterBase &rewriter, Operation *scope) {
 /// where merged block-diagonal weights took m*q FMAs (ResNeXt's 4-channel
 /// groups: 16 of which 12 multiplied zeros).
 static void vectorizeLaneRotations(RewriterBase &rewriter, Operation *scope) {
-  SmallVector<linalg::GenericOp> ops;
-  scope->walk([&](linalg::GenericOp op) {
-    if (op->hasAttr(kTiledCoreAttr) && op->hasAttr(kLaneRotationAttrName) &&
-        op.hasPureTensorSemantics() && !op.hasDynamicShape())
-      ops.push_back(op);
-  });
   MLIRContext *ctx = scope->getContext();
-  for (linalg::GenericOp op : ops) {
+  for (linalg::GenericOp op : tiledCoresMarked(scope, kLaneRotationAttrName)) {
     unsigned numLoops = op.getNumLoops();
-    if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-        (numLoops != 3 && numLoops != 4))
+    if (!isMultiplyAccumulate(op) || (numLoops != 3 && numLoops != 4))
       continue;
     // Loops (w, g, o, i), or (g, o, i) for a tile one position wide.
     bool row = numLoops == 4;
@@ -513,11 +531,7 @@ static void vectorizeLaneRotations(RewriterBase &rewriter, Operation *scope) {
         AffineMap::get(numLoops, 0, in, ctx),
         AffineMap::get(numLoops, 0, {d(g), d(g + 2), d(g + 1)}, ctx),
         AffineMap::get(numLoops, 0, out, ctx)};
-    SmallVector<Operation *> body;
-    for (Operation &nested : op.getRegion().front().without_terminator())
-      body.push_back(&nested);
-    if (op.getIndexingMapsArray() != expected || body.size() != 2 ||
-        !isa<arith::MulFOp>(body[0]) || !isa<arith::AddFOp>(body[1]))
+    if (op.getIndexingMapsArray() != expected)
       continue;
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
     int64_t positions = row ? bounds[0] : 1, m = bounds[g];
@@ -603,17 +617,10 @@ static void vectorizeLaneRotations(RewriterBase &rewriter, Operation *scope) {
 /// reduction loops are built here, the accumulators carried through them
 /// in registers.
 static void vectorizeFlatChannels(RewriterBase &rewriter, Operation *scope) {
-  SmallVector<linalg::GenericOp> ops;
-  scope->walk([&](linalg::GenericOp op) {
-    if (op->hasAttr(kTiledCoreAttr) && op->hasAttr(kFlatChannelsAttrName) &&
-        op.hasPureTensorSemantics() && !op.hasDynamicShape())
-      ops.push_back(op);
-  });
   MLIRContext *ctx = scope->getContext();
-  for (linalg::GenericOp op : ops) {
+  for (linalg::GenericOp op : tiledCoresMarked(scope, kFlatChannelsAttrName)) {
     unsigned numLoops = op.getNumLoops();
-    if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || numLoops < 5 ||
-        (numLoops - 3) % 2 != 0)
+    if (!isMultiplyAccumulate(op) || numLoops < 5 || (numLoops - 3) % 2 != 0)
       continue;
     unsigned r = (numLoops - 3) / 2;
     unsigned row = r, oc = r + 1, ic = 2 * r + 2;
@@ -632,15 +639,10 @@ static void vectorizeFlatChannels(RewriterBase &rewriter, Operation *scope) {
         weightMap.getResults().back() == getAffineDimExpr(oc, ctx);
     for (AffineExpr expr : weightMap.getResults().drop_back())
       channelsInnermost &= !expr.isFunctionOfDim(oc);
-    SmallVector<Operation *> body;
-    for (Operation &nested : op.getRegion().front().without_terminator())
-      body.push_back(&nested);
     if (!onePosition || !channelsInnermost || (width * channels) % lanes != 0 ||
         maps[2] !=
             AffineMap::getMultiDimMapWithTargets(
-                numLoops, llvm::to_vector(llvm::seq<unsigned>(oc + 1)), ctx) ||
-        body.size() != 2 || !isa<arith::MulFOp>(body[0]) ||
-        !isa<arith::AddFOp>(body[1]))
+                numLoops, llvm::to_vector(llvm::seq<unsigned>(oc + 1)), ctx))
       continue;
     int64_t vectors = width * channels / lanes;
     int64_t period = lanes / std::gcd(channels, lanes) * channels / lanes;
