@@ -746,14 +746,14 @@ static void vectorizeFlatChannels(RewriterBase &rewriter, Operation *scope) {
           for (int64_t j = 0; j < step; ++j) {
             Value channel = arith::AddIOp::create(
                 b, loc, ivs.back(), arith::ConstantIndexOp::create(b, loc, j));
-            Value row = vector::TransferReadOp::create(
+            Value weightRow = vector::TransferReadOp::create(
                 b, loc, VectorType::get({channels}, f32), weights,
                 indices(weightMap, point(0, channel)), zero,
                 ArrayRef<bool>{true});
             SmallVector<Value> pattern;
             for (int64_t t = 0; t < period; ++t)
-              pattern.push_back(
-                  vector::ShuffleOp::create(b, loc, row, row, weightLanes[t]));
+              pattern.push_back(vector::ShuffleOp::create(
+                  b, loc, weightRow, weightRow, weightLanes[t]));
             SmallVector<Value> broadcasts(width);
             auto broadcastAt = [&](int64_t position) {
               if (!broadcasts[position]) {
