@@ -807,6 +807,15 @@ static void vectorizeLinalgOpsIn(RewriterBase &rewriter, Operation *scope) {
       ops.push_back(op);
   });
   for (linalg::LinalgOp op : ops) {
+    // MLIR 22's vectorizer turns a tensor.extract in a tile of one element
+    // (a deformable layer's one channel per group, or the one left over
+    // after whole vectors) into a vector.gather with a scalar index, which
+    // fails verification. A one-element tile gains nothing from vectors:
+    // it stays a linalg op and becomes a scalar loop body.
+    if (llvm::all_of(op.getStaticLoopRanges(),
+                     [](int64_t extent) { return extent == 1; }) &&
+        !op.getBlock()->getOps<tensor::ExtractOp>().empty())
+      continue;
     rewriter.setInsertionPoint(op);
     // tensor.extract at computed indices (deformable sampling) is allowed:
     // reads at indices that do not change along the vector become

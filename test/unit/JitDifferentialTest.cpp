@@ -348,6 +348,23 @@ std::vector<std::string> laneRotationCases() {
   };
 }
 
+/// Layers that a random search over the whole grammar (sizes and channel
+/// counts beyond the sweep's) found failing: deformable sampling of one
+/// channel per offset group and of the one channel left after a whole
+/// vector (a one-element tile the vectorizer gathered with a scalar index),
+/// and a grouped transposed conv on which LLVM's instcombine did not reach
+/// a fixed point in one iteration (the text pipeline aborted the process).
+std::vector<std::string> foundBySearchCases() {
+  return {
+      "deform_conv ic=1 oc=2 in=8x8 k=3 pad=1 layout=nhwc",
+      "deform_conv ic=17 oc=16 in=8x8 k=3 pad=1 mask",
+      "deform_conv n=2 ic=33 oc=66 in=3x17 k=1 groups=33 relu",
+      "deform_conv ic=34 oc=8 in=6x7 k=3 pad=1 dg=2 bias layout=nhwc",
+      "conv_transpose ic=9 oc=102 in=6x18 k=3x5 pad=2 groups=3 bias "
+      "layout=nhwc",
+  };
+}
+
 class JitVsReference : public ::testing::TestWithParam<std::string> {};
 TEST_P(JitVsReference, MatchesWithinTolerance) {
   checkAgainstReference(GetParam(), 1);
@@ -409,6 +426,11 @@ INSTANTIATE_TEST_SUITE_P(Planewise, JitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(Planewise, ThreadedJitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
+
+INSTANTIATE_TEST_SUITE_P(FoundBySearch, JitVsReference,
+                         ::testing::ValuesIn(foundBySearchCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(FoundBySearch, ThreadedJitVsReference,
+                         ::testing::ValuesIn(foundBySearchCases()), caseName);
 
 TEST(JitSweep, CoversEveryFamilyWithHundredsOfCases) {
   std::vector<std::string> cases = sweep();
