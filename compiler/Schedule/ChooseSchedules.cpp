@@ -1131,7 +1131,10 @@ static void fillOnlyBorders(RewriterBase &rewriter, Operation *root) {
             sizes.push_back(padded[j]);
           }
         }
-        Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
+        Value empty = tensor::ExtractSliceOp::create(
+            rewriter, loc, result, getAsIndexOpFoldResult(ctx, offsets),
+            getAsIndexOpFoldResult(ctx, sizes),
+            getAsIndexOpFoldResult(ctx, ones));
         Value strip = linalg::FillOp::create(rewriter, loc, padValue, empty)
                           .getResult(0);
         result = tensor::InsertSliceOp::create(
