@@ -6,7 +6,7 @@ masks, bias/ReLU, both layouts), keeps those `convjit info` accepts, and
 runs `convjit check` on each at the given thread counts.
 
   random_layers.py [--convjit bin/convjit] [--seed S] [--count N]
-                   [--large] [--threads 1,2] [--save layers.txt]
+                   [--large] [--knobs] [--threads 1,2] [--save layers.txt]
 
 Prints every layer whose check fails (wrong result, compile error, crash or
 timeout) with its output, then a summary; exit status 1 if any failed.
@@ -14,6 +14,8 @@ The unit tests' sweep (test/unit/JitDifferentialTest.cpp) is the fixed
 sample CI runs; this is the wider net a developer casts after a change to
 the schedules (layers it finds go into the unit tests' lists). `--large`
 draws bigger planes and channel counts (slower: ~0.1 s per layer).
+`--knobs` checks each layer under random schedule knobs (`convjit check
+--tuning`), as `convjit tune` may set them, instead of the default schedule.
 """
 
 import argparse
@@ -84,6 +86,23 @@ def layer(rng, large):
     return spec + f" layout={layout}"
 
 
+def knobs(rng):
+    """A random subset of the knobs `convjit tune` varies, in any range the
+    knob parser accepts that a tuner could reach."""
+    choices = {
+        "tile-width": lambda: rng.randint(1, 16),
+        "tile-vectors": lambda: rng.randint(1, 4),
+        "tile-rows": lambda: rng.randint(1, 4),
+        "ic-step": lambda: rng.choice([1, 2, 3, 4, 8, 16]),
+        "blocks-outer": lambda: rng.choice(["on", "off"]),
+        "unroll-window": lambda: rng.choice(["on", "off"]),
+        "split-columns": lambda: rng.choice(["on", "off"]),
+        "flat-channels": lambda: rng.choice(["on", "off"]),
+    }
+    names = rng.sample(sorted(choices), rng.randint(1, 4))
+    return ",".join(f"{name}={choices[name]()}" for name in sorted(names))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--convjit", default="bin/convjit")
@@ -91,6 +110,7 @@ def main():
     parser.add_argument("--count", type=int, default=200,
                         help="valid layers to check")
     parser.add_argument("--large", action="store_true")
+    parser.add_argument("--knobs", action="store_true")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--save", help="write the checked layers here")
@@ -112,16 +132,18 @@ def main():
             out.write("\n".join(layers) + "\n")
     for threads in args.threads.split(","):
         for index, spec in enumerate(layers):
+            command = [args.convjit, "check", f"--threads={threads}", spec]
+            if args.knobs:
+                command.insert(2, "--tuning=" + knobs(rng))
             try:
-                run = subprocess.run(
-                    [args.convjit, "check", f"--threads={threads}", spec],
+                run = subprocess.run(command,
                     capture_output=True, text=True, timeout=args.timeout)
                 ok, output = run.returncode == 0, run.stdout + run.stderr
             except subprocess.TimeoutExpired:
                 ok, output = False, f"timeout after {args.timeout} s"
             if not ok:
                 failed += 1
-                print(f"FAIL [{index}] threads={threads}: {spec}\n"
+                print(f"FAIL [{index}] {' '.join(command[2:-1])}: {spec}\n"
                       f"{output.strip()}\n")
             print(f"\r{threads} thread(s): {index + 1}/{len(layers)}",
                   end="", file=sys.stderr, flush=True)

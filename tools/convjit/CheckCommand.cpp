@@ -1,10 +1,12 @@
 //===- CheckCommand.cpp - convjit check: JIT against the reference --------===//
 //
-//   convjit check <spec or file> [--seed S] [--threads N]
+//   convjit check <spec or file> [--seed S] [--threads N] [--tuning knobs]
 //
 // Per layer: seeded random tensors (LayerTensors.h), the JIT kernel's output
 // and the reference interpreter's, their largest difference and the
 // tolerance it is held to (Accuracy.h). Exit 0 only if every layer passes.
+// --tuning checks the kernels of other schedules than the default (the
+// knobs `convjit tune` varies, or the model's alone).
 //
 // The hidden --perturb adds 1e-3 to one element of the JIT's output before
 // the comparison: a test that the check catches a kernel that is only
@@ -19,6 +21,7 @@
 #include "TextTable.h"
 
 #include "Reference/Reference.h"
+#include "Schedule/ScheduleTuning.h"
 #include "Spec/SpecParser.h"
 #include "convjit/Kernel.h"
 
@@ -46,6 +49,11 @@ static cl::opt<uint64_t> seed("seed", cl::sub(checkCommand),
 static cl::opt<unsigned> threads("threads", cl::sub(checkCommand),
                                  cl::cat(convjitOptions()), cl::init(1),
                                  cl::desc("Worker threads of the JIT kernels"));
+static cl::opt<std::string> tuningText(
+    "tuning", cl::sub(checkCommand), cl::cat(convjitOptions()),
+    cl::value_desc("knobs|model"),
+    cl::desc("Schedule knobs, e.g. tile-width=6,tile-vectors=2 ('model': the "
+             "cost model's schedules; default: what `convjit tune` recorded)"));
 static cl::opt<bool>
     perturb("perturb", cl::sub(checkCommand), cl::cat(convjitOptions()),
             cl::Hidden,
@@ -56,7 +64,9 @@ namespace {
 /// What the JIT computed, or why it could not.
 llvm::Expected<std::vector<float>> runJit(const ConvSpec &spec,
                                           const LayerTensors &tensors) {
-  auto kernel = Kernel::compile(spec, cliCompileOptions(threads));
+  CompileOptions options = cliCompileOptions(threads);
+  options.tuning = tuningText;
+  auto kernel = Kernel::compile(spec, options);
   if (!kernel)
     return kernel.takeError();
   std::vector<float> output(elementCount(spec.outputShape()));
@@ -72,6 +82,10 @@ std::string scientific(double value) {
 int runCheck() {
   if (llvm::Error error = checkThreads(threads))
     return reportError(std::move(error));
+  if (llvm::Expected<ScheduleTuning> tuning = ScheduleTuning::parse(tuningText);
+      !tuning)
+    return reportError(llvm::createStringError(
+        "--tuning: " + llvm::toString(tuning.takeError())));
   llvm::Expected<SpecList> list = parseSpecArgument(llvm::join(specWords, " "));
   if (!list)
     return reportError(list.takeError());
