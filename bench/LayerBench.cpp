@@ -33,7 +33,7 @@ struct LayoutCase {
   LayerTensors tensors;
   BenchRow row;
   std::shared_ptr<Kernel> kernel; // null once convjit has failed
-  std::vector<float> convjitOutput;
+  CacheLineBuffer convjitOutput;  // aligned as oneDNN's tensors are
   KernelArgs convjitArgs;
   std::unique_ptr<OneDnnLayer> oneDnnUser;
   std::optional<std::vector<float>> reference;

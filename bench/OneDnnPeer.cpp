@@ -98,7 +98,7 @@ llvm::Expected<Tensor> makeTensor(const dnnl_memory_desc_t &md) {
 /// A tensor in `md` holding a copy of dense `values` (md must be a dense
 /// arrangement of exactly values.size() floats).
 llvm::Expected<Tensor> makeTensor(const dnnl_memory_desc_t &md,
-                                  const std::vector<float> &values) {
+                                  llvm::ArrayRef<float> values) {
   auto tensor = makeTensor(md);
   if (!tensor)
     return tensor.takeError();
@@ -379,7 +379,7 @@ llvm::Error OneDnnLayer::Impl::bindTensors(const dnnl_memory_desc_t &userSrcMd,
   };
   auto fill = [&](Tensor &target, const dnnl_memory_desc_t &md,
                   const dnnl_memory_desc_t &userMd,
-                  const std::vector<float> &values) -> llvm::Error {
+                  llvm::ArrayRef<float> values) -> llvm::Error {
     auto user = makeTensor(userMd, values);
     if (!user)
       return user.takeError();

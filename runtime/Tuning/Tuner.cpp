@@ -26,7 +26,7 @@ namespace {
 struct Variant {
   ScheduleTuning tuning;
   std::shared_ptr<Kernel> kernel;
-  std::unique_ptr<std::vector<float>> output;
+  std::unique_ptr<CacheLineBuffer> output;
   KernelArgs args;
   double searchMs = 0;
 };
@@ -119,8 +119,8 @@ std::optional<Variant> Search::measure(const ScheduleTuning &tuning) {
   variant.kernel = std::move(*kernel);
   if (llvm::Error error = tensors.prepareKernel(*variant.kernel, spec))
     return reject("prepare: " + llvm::toString(std::move(error)));
-  variant.output = std::make_unique<std::vector<float>>(
-      elementCount(spec.outputShape()), 0.0f);
+  variant.output =
+      std::make_unique<CacheLineBuffer>(elementCount(spec.outputShape()), 0.0f);
   variant.args = tensors.activationArgs(spec, variant.output->data());
   if (llvm::Error error = variant.kernel->run(variant.args))
     return reject("run: " + llvm::toString(std::move(error)));

@@ -16,7 +16,7 @@ int64_t convjit::elementCount(llvm::ArrayRef<int64_t> shape) {
   return count;
 }
 
-static const float *dataOrNull(const std::vector<float> &buffer) {
+static const float *dataOrNull(const CacheLineBuffer &buffer) {
   return buffer.empty() ? nullptr : buffer.data();
 }
 
@@ -31,7 +31,7 @@ ReferenceArgs LayerTensors::referenceArgs(float *output) const {
   return args;
 }
 
-static TensorView viewOf(const std::vector<float> &buffer,
+static TensorView viewOf(const CacheLineBuffer &buffer,
                          llvm::ArrayRef<int64_t> shape) {
   if (buffer.empty())
     return {};
@@ -90,9 +90,9 @@ private:
   uint64_t state;
 };
 
-std::vector<float> draw(Generator &generator, llvm::ArrayRef<int64_t> shape,
-                        float lo, float hi) {
-  std::vector<float> values(elementCount(shape));
+CacheLineBuffer draw(Generator &generator, llvm::ArrayRef<int64_t> shape,
+                     float lo, float hi) {
+  CacheLineBuffer values(elementCount(shape));
   for (float &value : values)
     value = generator.uniform(lo, hi);
   return values;

@@ -11,6 +11,7 @@
 
 #include "Reference/Reference.h"
 #include "Spec/ConvSpec.h"
+#include "Validation/CacheLineBuffer.h"
 #include "convjit/Kernel.h"
 
 #include <cstdint>
@@ -18,10 +19,10 @@
 
 namespace convjit {
 
-/// Dense buffers in the spec's layout (ConvSpec::*Shape()). A buffer the op
-/// does not have stays empty.
+/// Dense buffers in the spec's layout (ConvSpec::*Shape()), each starting on
+/// a cache line. A buffer the op does not have stays empty.
 struct LayerTensors {
-  std::vector<float> input, weight, bias, offset, mask;
+  CacheLineBuffer input, weight, bias, offset, mask;
 
   ReferenceArgs referenceArgs(float *output) const;
   KernelArgs kernelArgs(const ConvSpec &spec, float *output) const;

@@ -32,6 +32,21 @@ std::vector<float> referenceOutput(const ConvSpec &spec,
 
 const char *kConv = "conv ic=6 oc=8 in=7x9 k=3 pad=1 bias relu";
 
+// The tools, tuner and benches time kernels on these: a buffer 16 bytes
+// off a cache line makes every vector access straddle two lines.
+TEST(LayerTensors, EveryBufferStartsOnACacheLine) {
+  auto spec = parseSpec("deform_conv ic=5 oc=7 in=9x11 k=3 pad=1 bias mask");
+  ASSERT_TRUE(static_cast<bool>(spec));
+  for (uint64_t seed : {1, 2, 3}) {
+    LayerTensors t = randomLayerTensors(*spec, seed);
+    for (const CacheLineBuffer *buffer :
+         {&t.input, &t.weight, &t.bias, &t.offset, &t.mask}) {
+      ASSERT_FALSE(buffer->empty());
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer->data()) % 64, 0u);
+    }
+  }
+}
+
 TEST(Kernel, SecondCompileOfAnEqualSpecComesFromTheMemoryCache) {
   // A layer no other test compiles, so the first compile is a real one.
   const char *text = "conv ic=5 oc=7 in=11x4 k=2x3 stride=2 pad=0:1 bias";

@@ -79,7 +79,7 @@ struct TensorFile {
   llvm::StringRef flag;
   llvm::StringRef path;
   Shape shape;
-  std::vector<float> *destination;
+  CacheLineBuffer *destination;
   std::string whyAbsent;
 };
 
@@ -130,7 +130,7 @@ llvm::Error readTensors(llvm::ArrayRef<TensorFile> files) {
           joinDims(file.shape) + ", found " +
           (array->shape.empty() ? std::string("a scalar")
                                 : joinDims(array->shape)));
-    *file.destination = std::move(array->data);
+    file.destination->assign(array->data.begin(), array->data.end());
   }
   return llvm::Error::success();
 }
