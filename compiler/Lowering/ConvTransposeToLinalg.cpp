@@ -22,6 +22,7 @@
 #include "Conv/ConvOps.h"
 #include "Lowering/ConvCore.h"
 #include "Lowering/LinalgHelpers.h"
+#include "Lowering/LoweringAttrs.h"
 #include "Lowering/Patterns.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -432,6 +433,8 @@ private:
               getAsIndexOpFoldResult(ctx, phaseShape),
               getAsIndexOpFoldResult(ctx, outSteps))};
         });
+    for (scf::ForOp loop : nest.loops)
+      loop->setAttr(kIndependentLoopAttr, b.getUnitAttr());
     return nest.results.front();
   }
 

@@ -24,6 +24,13 @@ inline constexpr llvm::StringLiteral kDeformSampleAttr =
 /// The generic that finds deform_conv's bilinear corners and weights.
 inline constexpr llvm::StringLiteral kDeformCornersAttr =
     "convjit.deform_corners";
+/// An scf.for whose iterations compute disjoint parts of its result from
+/// inputs it does not write (a transposed conv's alike phases, a window's
+/// alike edges or border regions): with threads, convjit-parallelize makes
+/// it one more dimension of the parallel tile loop inside it, so the team
+/// forks once for all iterations instead of once per iteration.
+inline constexpr llvm::StringLiteral kIndependentLoopAttr =
+    "convjit.independent";
 
 } // namespace convjit
 

@@ -435,6 +435,8 @@ void convjit::splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
           return {buildRegion(b, loc, op, pad, *dims, region, instance,
                               carried.front(), target, tuning)};
         });
+    for (scf::ForOp loop : nest.loops)
+      loop->setAttr(kIndependentLoopAttr, rewriter.getUnitAttr());
     output = nest.results.front();
   }
   rewriter.replaceOp(op, output);

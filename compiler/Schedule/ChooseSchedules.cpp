@@ -1057,6 +1057,7 @@ static void splitPaddedColumns(RewriterBase &rewriter, linalg::GenericOp core,
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     auto loop =
         scf::ForOp::create(rewriter, loc, zero, two, one, ValueRange{output});
+    loop->setAttr(kIndependentLoopAttr, rewriter.getUnitAttr());
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(loop.getBody());

@@ -26,6 +26,8 @@
 // CHECK: %[[SUB:.+]] = tensor.extract_slice %[[STACKED]][%[[PH]], %[[PW]], 0, 0, 0, 0] [1, 1, 2, 2, 8, 6] [1, 1, 1, 1, 1, 1] : tensor<2x2x2x2x8x6xf32> to tensor<2x2x8x6xf32>
 // CHECK: %[[CORE:.+]] = linalg.generic {{.*}} ins(%[[WIN]], %[[SUB]] : tensor<1x5x5x8xf32>, tensor<2x2x8x6xf32>) outs(%{{.+}} : tensor<1x4x4x6xf32>) attrs = {convjit.conv_core}
 // CHECK: tensor.insert_slice %[[CORE]] into %[[O2]][0, %[[PH]], %[[PW]], 0] [1, 4, 4, 6] [1, 2, 2, 1]
+// CHECK: } {convjit.independent}
+// CHECK: } {convjit.independent}
 // CHECK-NOT: convjit.conv_core
 // CHECK: linalg.generic {{.*}} ins(%{{.+}} : tensor<1x8x8x6xf32>) {{.*}} {convjit.relu}
 // LOOPS-LABEL: func.func @dcgan

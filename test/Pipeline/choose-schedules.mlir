@@ -141,6 +141,10 @@ func.func @depthwise_column(%x: tensor<1x8x8x16xf32>, %w: tensor<16x1x3x3xf32>) 
 // CHECK-DAG: tensor.extract_slice %{{.*}}[%[[TI]], %[[TJ]], 0] [2, 2, 16]
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x1x16xf32>)
 // CHECK: tensor.insert_slice %{{.*}} into %[[ACC]][0, %[[OI]], %[[OJ]], 0] [1, 1, 1, 16]
+// Their iterations are independent (with threads, one parallel loop).
+// CHECK: } {convjit.independent}
+// CHECK-NEXT: scf.yield
+// CHECK-NEXT: } {convjit.independent}
 // The columns and the rows: one loop each.
 // CHECK: scf.for
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x6x1x16xf32>)

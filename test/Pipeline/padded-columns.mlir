@@ -21,6 +21,8 @@
 // CHECK: %[[EC:.*]] = linalg.generic {{.*}} ins(%[[E]], %{{.*}}) outs(%{{.*}} : tensor<1x7x1x2x32xf32>)
 // CHECK-SAME: tile = array<i64: 1, 7, 1, 1, 32, 0, 0, 0>
 // CHECK: tensor.insert_slice %[[EC]] into %[[OUT]][0, 0, %[[COL]], 0, 0] [1, 7, 1, 2, 32]
+// CHECK-NEXT: scf.yield
+// CHECK-NEXT: } {convjit.independent}
 // CHECK: %[[M:.*]] = tensor.extract_slice %[[PADDED]][0, 0, 1, 0] [1, 9, 7, 64]
 // CHECK: %[[MC:.*]] = linalg.generic {{.*}} ins(%[[M]], %{{.*}}) outs(%{{.*}} : tensor<1x7x5x2x32xf32>)
 // CHECK-SAME: tile = array<i64: 1, 1, 5, 1, 32, 0, 0, 0>
