@@ -140,7 +140,10 @@ def ConvjitResultsInPlace
     (a depthwise layer's regions) carries the whole result instead and
     writes at the part's offsets: no slice to extract and insert back, which
     bufferization compared with every other slice of the result (Presburger
-    sets, a fifth of a depthwise layer's compile).
+    sets, a fifth of a depthwise layer's compile). A fill inserted in
+    several places (a padded copy's alike border strips, which cse made one
+    fill) becomes one fill per place, so that each strip is filled where it
+    lies rather than in a temporary copied to every strip.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];

@@ -1132,10 +1132,7 @@ static void fillOnlyBorders(RewriterBase &rewriter, Operation *root) {
             sizes.push_back(padded[j]);
           }
         }
-        Value empty = tensor::ExtractSliceOp::create(
-            rewriter, loc, result, getAsIndexOpFoldResult(ctx, offsets),
-            getAsIndexOpFoldResult(ctx, sizes),
-            getAsIndexOpFoldResult(ctx, ones));
+        Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
         Value strip = linalg::FillOp::create(rewriter, loc, padValue, empty)
                           .getResult(0);
         result = tensor::InsertSliceOp::create(

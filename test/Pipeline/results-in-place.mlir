@@ -134,3 +134,34 @@ func.func @region_loops_in_place(%in: tensor<1x4x4x8xf32>, %out: memref<1x6x6x8x
   bufferization.materialize_in_destination %r in restrict writable %out : (tensor<1x6x6x8xf32>, memref<1x6x6x8xf32>) -> ()
   return
 }
+
+// -----
+
+// A padded buffer's top and bottom strips, one fill after cse, inserted in
+// two places: each insert gets a fill of its own, so that after
+// bufferization both strips are filled where they lie (no temporary filled
+// once and copied twice).
+// CHECK-LABEL: func.func @shared_strip_fill
+// CHECK: %[[TOP:.*]] = linalg.fill {{.*}} -> tensor<1x8x4xf32>
+// CHECK: %[[T:.*]] = tensor.insert_slice %[[TOP]] into %{{.*}}[0, 0, 0] [1, 8, 4]
+// CHECK: %[[BOTTOM:.*]] = linalg.fill {{.*}} -> tensor<1x8x4xf32>
+// CHECK: tensor.insert_slice %[[BOTTOM]] into %[[T]][7, 0, 0] [1, 8, 4]
+// BUFFERS-LABEL: func.func @shared_strip_fill
+// BUFFERS-NOT: memref.alloc
+// BUFFERS: linalg.copy ins(%arg0 : memref<6x8x4xf32>)
+// BUFFERS-NEXT: %[[TOP:.*]] = memref.subview %arg1[0, 0, 0] [1, 8, 4]
+// BUFFERS-NEXT: linalg.fill {{.*}} outs(%[[TOP]]
+// BUFFERS-NEXT: %[[BOTTOM:.*]] = memref.subview %arg1[7, 0, 0] [1, 8, 4]
+// BUFFERS-NEXT: linalg.fill {{.*}} outs(%[[BOTTOM]]
+// BUFFERS-NEXT: return
+func.func @shared_strip_fill(%x: tensor<6x8x4xf32>, %out: memref<8x8x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<8x8x4xf32>
+  %interior = tensor.insert_slice %x into %empty[1, 0, 0] [6, 8, 4] [1, 1, 1] : tensor<6x8x4xf32> into tensor<8x8x4xf32>
+  %strip = tensor.empty() : tensor<1x8x4xf32>
+  %filled = linalg.fill ins(%zero : f32) outs(%strip : tensor<1x8x4xf32>) -> tensor<1x8x4xf32>
+  %top = tensor.insert_slice %filled into %interior[0, 0, 0] [1, 8, 4] [1, 1, 1] : tensor<1x8x4xf32> into tensor<8x8x4xf32>
+  %both = tensor.insert_slice %filled into %top[7, 0, 0] [1, 8, 4] [1, 1, 1] : tensor<1x8x4xf32> into tensor<8x8x4xf32>
+  bufferization.materialize_in_destination %both in restrict writable %out : (tensor<8x8x4xf32>, memref<8x8x4xf32>) -> ()
+  return
+}
