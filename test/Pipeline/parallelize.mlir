@@ -3,7 +3,8 @@
 // Loops of independent iterations (convjit.independent: a transposed conv's
 // phases, a window's alike edges) around a marked loop join it, their views
 // and index arithmetic moved into the body: one fork of the threads for all
-// iterations.
+// iterations. The tile loop varies slowest, so that each thread gets a share
+// of the tiles of every phase.
 // RUN: convjit-opt %s --pass-pipeline='builtin.module(func.func(convjit-parallelize))' | FileCheck %s
 
 // CHECK-LABEL: func.func @nested
@@ -50,7 +51,7 @@ func.func @not_perfectly_nested(%out: memref<4x56xf32>) {
 }
 
 // CHECK-LABEL: func.func @independent_phases
-// CHECK: scf.parallel (%[[P:.+]], %[[Q:.+]], %[[R:.+]]) = (%c0, %c0, %c0) to (%c2, %c2, %c8) step (%c1, %c1, %c1)
+// CHECK: scf.parallel (%[[R:.+]], %[[P:.+]], %[[Q:.+]]) = (%c0, %c0, %c0) to (%c8, %c2, %c2) step (%c1, %c1, %c1)
 // CHECK-NEXT: %[[ROW:.+]] = affine.apply #{{.+}}(%[[P]])
 // CHECK-NEXT: %[[VIEW:.+]] = memref.subview %{{.+}}[%[[ROW]], %[[Q]], 0] [8, 1, 4] [2, 1, 1]
 // CHECK-NEXT: memref.store %{{.+}}, %[[VIEW]][%[[R]], %c0, %c0]
