@@ -91,10 +91,10 @@ struct ParallelizePass
       scf::ForOp outer = nest.front();
       // The tile loops vary slowest, the independent ones fastest: OpenMP
       // gives each thread a contiguous range of the collapsed iterations,
-      // which so are a share of the tiles (output channel blocks) for every
-      // phase or edge, not all tiles of some phases. ResNet res5b's two
-      // edge columns the other way round had each thread stream all 9 MB
-      // of weights.
+      // so each thread gets a share of the tiles (output channel blocks) of
+      // every phase or edge rather than all tiles of some. With the edges
+      // slowest, each of ResNet res5b's two threads took one edge column and
+      // streamed all 9 MB of weights for it.
       SmallVector<scf::ForOp> order;
       llvm::append_range(order,
                          llvm::make_filter_range(nest, isMarkedParallel));
