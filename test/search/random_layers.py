@@ -19,6 +19,7 @@ draws bigger planes and channel counts (slower: ~0.1 s per layer).
 """
 
 import argparse
+import os
 import random
 import subprocess
 import sys
@@ -87,8 +88,8 @@ def layer(rng, large):
 
 
 def knobs(rng):
-    """A random subset of the knobs `convjit tune` varies, in any range the
-    knob parser accepts that a tuner could reach."""
+    """A random subset of the knobs `convjit tune` varies, each drawn from
+    the values a tuner (or a user) might give it."""
     choices = {
         "tile-width": lambda: rng.randint(1, 16),
         "tile-vectors": lambda: rng.randint(1, 4),
@@ -113,8 +114,11 @@ def main():
     parser.add_argument("--knobs", action="store_true")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--timeout", type=float, default=120)
-    parser.add_argument("--save", help="write the checked layers here")
+    parser.add_argument("--save", help="write the checked layers to this "
+                        "new file")
     args = parser.parse_args()
+    if args.save and os.path.exists(args.save):
+        parser.error(f"--save: '{args.save}' exists; not overwriting it")
     rng = random.Random(args.seed)
     layers, failed = [], 0
     while len(layers) < args.count:
@@ -136,8 +140,8 @@ def main():
             if args.knobs:
                 command.insert(2, "--tuning=" + knobs(rng))
             try:
-                run = subprocess.run(command,
-                    capture_output=True, text=True, timeout=args.timeout)
+                run = subprocess.run(command, capture_output=True, text=True,
+                                     timeout=args.timeout)
                 ok, output = run.returncode == 0, run.stdout + run.stderr
             except subprocess.TimeoutExpired:
                 ok, output = False, f"timeout after {args.timeout} s"
