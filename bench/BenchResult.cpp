@@ -108,6 +108,10 @@ std::string BenchRun::contentionWarning() const {
          "processes hold cores, so the multithreaded figures are unreliable";
 }
 
+bool BenchRun::contended(const BenchRow &row) const {
+  return row.peakProbe && *row.peakProbe < contendedBelow;
+}
+
 std::optional<double>
 convjit::bench::geomean(const std::vector<double> &values) {
   if (values.empty())

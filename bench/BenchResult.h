@@ -79,6 +79,11 @@ struct BenchRow {
   /// was compiled with; "" = the cost model's schedules.
   std::string tuning;
   OutputCheck check;
+  /// The median speed of the FMA loop measured right after the layer's
+  /// timing, as a fraction of the run's starting peak: below
+  /// BenchRun::contendedBelow another process held a core while the layer
+  /// ran, and its figures mean little.
+  std::optional<double> peakProbe;
 
   std::string layoutName() const;
   /// A key stable across runs: name plus layout.
@@ -125,11 +130,14 @@ struct BenchRun {
   /// threads).
   std::optional<double> singleThreadPeak;
   std::vector<BenchRow> rows;
+  /// A row whose peak probe is below this fraction is flagged contended.
+  double contendedBelow = 0.85;
 
   /// The larger of the two measurements: the lower one was disturbed.
   double peakGflops() const;
   /// The warning to print when the cores were not free, else empty.
   std::string contentionWarning() const;
+  bool contended(const BenchRow &row) const;
 };
 
 /// Geometric mean; none for an empty list.

@@ -120,11 +120,14 @@ PeakFlops convjit::bench::measurePeakFlops(unsigned threads) {
   iterations = std::max<int64_t>(
       1024, static_cast<int64_t>(iterations * 0.020 / std::max(seconds, 1e-6)));
   constexpr int kRepetitions = 9;
+  std::vector<double> speeds;
   for (int repetition = 0; repetition < kRepetitions; ++repetition) {
     double wall = timeLoop(loop, iterations, peak.threads);
-    double gflops = flopsPerIteration * static_cast<double>(iterations) *
-                    peak.threads / wall * 1e-9;
-    peak.gflops = std::max(peak.gflops, gflops);
+    speeds.push_back(flopsPerIteration * static_cast<double>(iterations) *
+                     peak.threads / wall * 1e-9);
   }
+  std::sort(speeds.begin(), speeds.end());
+  peak.gflops = speeds.back();
+  peak.medianGflops = speeds[speeds.size() / 2];
   return peak;
 }

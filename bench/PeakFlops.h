@@ -18,6 +18,9 @@ namespace convjit::bench {
 
 struct PeakFlops {
   double gflops = 0;
+  /// The median repetition: the best one dodges a neighbour's burst, the
+  /// median shows a neighbour that holds a core for the whole measurement.
+  double medianGflops = 0;
   /// "avx512f zmm x24", "avx2 ymm x12", or "none" on a host without FMA
   /// (then gflops is 0 and no percentage is printed).
   std::string loop;

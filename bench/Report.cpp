@@ -280,7 +280,8 @@ void convjit::bench::printReport(llvm::raw_ostream &os, const BenchRun &run) {
     std::string convjit = timeCell(row, row.convjit, peak, true);
     if (row.check.verdict == Verdict::Mismatch)
       convjit += " WRONG";
-    lines.push_back({row.name, row.category, gflopCell(row.flops), convjit,
+    lines.push_back({run.contended(row) ? row.name + " !" : row.name,
+                     row.category, gflopCell(row.flops), convjit,
                      timeCell(row, row.oneDnnAny, peak, true),
                      timeCell(row, row.oneDnnUser, peak, true),
                      timeCell(row, row.torch, peak, false),
@@ -298,6 +299,14 @@ void convjit::bench::printReport(llvm::raw_ostream &os, const BenchRun &run) {
         "compile ms = cold/warm (warm = memory cache); vs = convjit speed / "
         "peer speed; schedule = the cost model's, or tuned (convjit tune; "
         "the knobs are in --json)\n";
+  size_t contended = llvm::count_if(
+      run.rows, [&](const BenchRow &row) { return run.contended(row); });
+  if (contended)
+    os << "warning: " << contended << " of " << run.rows.size()
+       << " layers marked '!': the FMA loop right after them ran below "
+       << percent(run.contendedBelow)
+       << " of the starting peak (another process held a core while they "
+          "ran); their figures mean little, re-run them\n";
 
   RunSummary summary = summarize(run);
   printSummary(os, run, summary);

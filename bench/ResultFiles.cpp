@@ -93,7 +93,8 @@ llvm::json::Object groupToJson(const GroupSummary &group) {
   };
 }
 
-llvm::json::Object rowToJson(const BenchRow &row, double peak) {
+llvm::json::Object rowToJson(const BenchRun &run, const BenchRow &row,
+                             double peak) {
   llvm::json::Object oneDnnAny = timeToJson(row, row.oneDnnAny, peak);
   oneDnnAny["impl"] = row.oneDnnAnyImpl;
   llvm::json::Object oneDnnUser = timeToJson(row, row.oneDnnUser, peak);
@@ -117,6 +118,8 @@ llvm::json::Object rowToJson(const BenchRow &row, double peak) {
       {"compile_warm_ms", optional(row.compileWarmMs)},
       {"cold_compile_was_cached", row.coldCompileWasCached},
       {"tuning", row.tuning},
+      {"peak_probe", optional(row.peakProbe)},
+      {"contended", run.contended(row)},
       {"check", llvm::json::Object{{"verdict", verdictName(row.check.verdict)},
                                    {"against", row.check.against},
                                    {"max_rel_error", row.check.maxRelError},
@@ -152,7 +155,7 @@ llvm::json::Value convjit::bench::runToJson(const BenchRun &run) {
   double peak = run.peakGflops();
   llvm::json::Array rows;
   for (const BenchRow &row : run.rows)
-    rows.push_back(rowToJson(row, peak));
+    rows.push_back(rowToJson(run, row, peak));
   RunSummary summary = summarize(run);
   llvm::json::Array categories;
   for (const GroupSummary &group : summary.categories)

@@ -108,6 +108,10 @@ struct Flags {
   cl::opt<double> referenceLimitGflop{
       "reference-limit-gflop", cl::init(0.5), cl::cat(category),
       cl::desc("Largest layer the reference interpreter checks")};
+  cl::opt<double> contendedBelow{
+      "contended-below", cl::init(0.85), cl::cat(category), cl::Hidden,
+      cl::desc("Flag a layer contended when the FMA loop after it runs below "
+               "this fraction of the starting peak")};
   cl::opt<uint64_t> seed{"seed", cl::init(1), cl::cat(category),
                          cl::desc("Seed of the random tensors")};
   cl::opt<std::string> python{"python", cl::init("/usr/bin/python3"),
@@ -164,6 +168,8 @@ llvm::Error checkFlags(const Flags &flags) {
     return llvm::createStringError("--compile-runs: must be at least 1");
   if (!(flags.minTimeMs >= 0))
     return llvm::createStringError("--min-time-ms: must not be negative");
+  if (!(flags.contendedBelow >= 0))
+    return llvm::createStringError("--contended-below: must not be negative");
   if (!(flags.maxDrop > 0 && flags.maxDrop < 1))
     return llvm::createStringError("--max-drop: must be between 0 and 1");
   if (!(flags.referenceLimitGflop >= 0))
@@ -345,8 +351,16 @@ int main(int argc, char **argv) {
   llvm::SmallVector<Layout, 2> layouts = chosenLayouts(flags.layout);
   std::vector<size_t> layerOfRow;
   size_t total = list->layers.size() * layouts.size();
+  run.contendedBelow = flags.contendedBelow;
   for (auto [index, spec] : llvm::enumerate(list->layers)) {
-    for (BenchRow &row : benchLayer(spec, layouts, options)) {
+    std::vector<BenchRow> rows = benchLayer(spec, layouts, options);
+    // A neighbour that takes a core for a few seconds can sit out all of a
+    // layer's interleaved rounds (no spread to flag) and halve it: the FMA
+    // loop right after the layer tells.
+    PeakFlops probe = measurePeakFlops(flags.threads);
+    for (BenchRow &row : rows) {
+      if (run.peakStart.gflops > 0)
+        row.peakProbe = probe.medianGflops / run.peakStart.gflops;
       printProgress(llvm::errs(), row, run.rows.size(), total);
       run.rows.push_back(std::move(row));
       layerOfRow.push_back(index);
