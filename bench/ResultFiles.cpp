@@ -277,6 +277,11 @@ llvm::Error convjit::bench::writeCsvFile(llvm::StringRef path,
        {"compile_warm_ms",
         [](const BenchRow &r) { return number(r.compileWarmMs); }},
        {"tuning", [](const BenchRow &r) { return r.tuning; }},
+       {"peak_probe", [](const BenchRow &r) { return number(r.peakProbe); }},
+       {"contended",
+        [&run](const BenchRow &r) {
+          return std::string(run.contended(r) ? "true" : "false");
+        }},
        {"check",
         [](const BenchRow &r) { return verdictName(r.check.verdict).str(); }},
        {"check_against", [](const BenchRow &r) { return r.check.against; }},
