@@ -385,7 +385,6 @@ static void schedulePooling(RewriterBase &rewriter, Operation *root,
     (*generic)->setAttr(kScheduleAttrName,
                         chooseChannelwiseSchedule(bounds, rank, target, tuning)
                             .toAttr(rewriter.getContext()));
-    (*generic)->setAttr(kChannelwiseAttrName, rewriter.getUnitAttr());
     splitPaddedBorders(rewriter, *generic, target, tuning);
   }
 }
@@ -408,7 +407,6 @@ static void schedulePlanewise(RewriterBase &rewriter, Operation *root,
         kScheduleAttrName,
         choosePlanewiseSchedule(op.getStaticLoopRanges(), rank, target, tuning)
             .toAttr(op.getContext()));
-    op->setAttr(kChannelwiseAttrName, rewriter.getUnitAttr());
     splitPaddedBorders(rewriter, op, target, tuning);
   }
 }
@@ -1249,7 +1247,6 @@ struct ChooseSchedulesPass
                              choice.schedule, *tuning);
       }
       if (choice.form == CoreForm::Depthwise) {
-        op->setAttr(kChannelwiseAttrName, rewriter.getUnitAttr());
         splitPaddedBorders(rewriter, cast<linalg::GenericOp>(op), *targetInfo,
                            *tuning);
       }

@@ -28,13 +28,6 @@ inline constexpr llvm::StringLiteral kScheduleAttrName = "convjit.schedule";
 inline constexpr llvm::StringLiteral kParallelLoopAttrName =
     "convjit.parallel";
 
-/// Marks a channel-wise window op (depthwise conv, pooling, and their
-/// border regions): it runs at memory speed, so it takes more work than
-/// other ops before its tile loops are shared by threads
-/// (convjit-tile-and-vectorize).
-inline constexpr llvm::StringLiteral kChannelwiseAttrName =
-    "convjit.channelwise";
-
 /// On a conv core reading a zero-padded input: per window dim whose taps
 /// may fall into the padding, a PaddedWindowDim (six numbers). Where a tile
 /// holds one output along that dim, convjit-tile-and-vectorize runs the

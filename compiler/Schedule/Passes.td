@@ -81,8 +81,8 @@ def ConvjitTileAndVectorize
 
     The two outermost tile loops that run more than once are marked
     `convjit.parallel` (multithreaded kernels divide the work there), for
-    ops of at least `min-parallel-work` iterations (8 times that for ops
-    marked `convjit.channelwise`: depthwise and pooling windows).
+    ops of at least `min-parallel-work` iterations (an eighth of that for
+    ops without reductions: layout changes, group-major copies).
   }];
   let options = [
     Option<"minParallelWork", "min-parallel-work", "int64_t",

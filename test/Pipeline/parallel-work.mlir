@@ -1,8 +1,7 @@
 // Tile loops are shared by threads only for ops of at least
-// min-parallel-work iterations, a channel-wise window op (depthwise,
-// pooling: convjit.channelwise) as any other: the same 147456-iteration
-// depthwise op, marked channel-wise or not, is parallel over a threshold of
-// 50000 and not over 200000.
+// min-parallel-work iterations, a depthwise window op as any other: a
+// 147456-iteration depthwise op is parallel over a threshold of 50000 and
+// not over 200000.
 // An op without reductions (a layout change) moves an element in the time
 // of several multiply-adds: shared from an eighth of the threshold (16384
 // elements: parallel over 50000, not over 200000).
@@ -13,47 +12,18 @@
 #w = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, c)>
 #out = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
 
-// CHECK-LABEL: func.func @plain
+// CHECK-LABEL: func.func @depthwise
 // CHECK: convjit.parallel
-// HIGH-LABEL: func.func @plain
+// HIGH-LABEL: func.func @depthwise
 // HIGH-NOT: convjit.parallel
 // HIGH: return
-func.func @plain(%x: tensor<1x18x18x64xf32>, %w: tensor<3x3x64xf32>, %init: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
+func.func @depthwise(%x: tensor<1x18x18x64xf32>, %w: tensor<3x3x64xf32>, %init: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
   %zero = arith.constant 0.0 : f32
   %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
   %y = linalg.generic {indexing_maps = [#in, #w, #out],
                        iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
        ins(%x, %w : tensor<1x18x18x64xf32>, tensor<3x3x64xf32>) outs(%acc : tensor<1x16x16x64xf32>)
        attrs = {convjit.schedule = {tile = array<i64: 1, 1, 4, 8, 0, 0>,
-                                    reduce = array<i64: 0, 0, 0, 0, 1, 1>,
-                                    interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
-  ^bb0(%a: f32, %b: f32, %c: f32):
-    %m = arith.mulf %a, %b : f32
-    %s = arith.addf %c, %m : f32
-    linalg.yield %s : f32
-  } -> tensor<1x16x16x64xf32>
-  return %y : tensor<1x16x16x64xf32>
-}
-
-// -----
-
-#in = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
-#w = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, c)>
-#out = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
-
-// CHECK-LABEL: func.func @channelwise
-// CHECK: convjit.parallel
-// HIGH-LABEL: func.func @channelwise
-// HIGH-NOT: convjit.parallel
-// HIGH: return
-func.func @channelwise(%x: tensor<1x18x18x64xf32>, %w: tensor<3x3x64xf32>, %init: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
-  %zero = arith.constant 0.0 : f32
-  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
-  %y = linalg.generic {indexing_maps = [#in, #w, #out],
-                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
-       ins(%x, %w : tensor<1x18x18x64xf32>, tensor<3x3x64xf32>) outs(%acc : tensor<1x16x16x64xf32>)
-       attrs = {convjit.channelwise,
-                convjit.schedule = {tile = array<i64: 1, 1, 4, 8, 0, 0>,
                                     reduce = array<i64: 0, 0, 0, 0, 1, 1>,
                                     interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
   ^bb0(%a: f32, %b: f32, %c: f32):
