@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 
@@ -62,7 +63,14 @@ Value buildConvCore(OpBuilder &b, Location loc,
   }
 
   Value init;
-  if (operands.bias) {
+  if (operands.bias && operands.biasAlongRows) {
+    assert(!grouped && spatialRank == 1 && "rows of a rank-1 core");
+    Value empty = tensor::EmptyOp::create(b, loc, coreShape, b.getF32Type());
+    init = linalg::BroadcastOp::create(b, loc, operands.bias, empty,
+                                       ArrayRef<int64_t>{0, 2})
+               .getResult()
+               .front();
+  } else if (operands.bias) {
     Value bias = operands.bias;
     if (grouped)
       bias = splitDim(b, loc, bias, 0, operands.groups);

@@ -2,11 +2,13 @@
 //
 // Channels-last input, zero-padded by tensor.pad, contracted with the HWIO
 // (or grouped G,K...,ICg,OCg) weight by the conv core; an nchw depthwise
-// conv stays channels-first (PlanewiseDepthwise.h).
+// conv stays channels-first (PlanewiseDepthwise.h), and so does an nchw
+// pointwise conv of one image (ChannelsFirstPointwise.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Conv/ConvOps.h"
+#include "Lowering/ChannelsFirstPointwise.h"
 #include "Lowering/ConvCore.h"
 #include "Lowering/LinalgHelpers.h"
 #include "Lowering/Patterns.h"
@@ -33,6 +35,12 @@ struct ConvLowering : OpConversionPattern<conv::ConvOp> {
       rewriter.replaceOp(
           op, buildPlanewiseDepthwise(rewriter, op, adaptor.getInput(),
                                       adaptor.getWeight(), adaptor.getBias()));
+      return success();
+    }
+    if (lowersChannelsFirstPointwise(op)) {
+      rewriter.replaceOp(op, buildChannelsFirstPointwise(
+                                 rewriter, op, adaptor.getInput(),
+                                 adaptor.getWeight(), adaptor.getBias()));
       return success();
     }
     Value input = toChannelsLast(rewriter, loc, adaptor.getInput(), layout);

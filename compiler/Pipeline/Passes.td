@@ -127,7 +127,10 @@ def ConvjitResultsInPlace
     `bufferization.materialize_in_destination`. When the result is a
     `tensor.collapse_shape` (a blocked output [.., OCB, OCI] seen as
     [.., OC]), the reshape moves to the destination instead: the result is
-    materialized into a `memref.expand_shape` of the output. Upstream
+    materialized into a `memref.expand_shape` of the output (and into a
+    `memref.collapse_shape` of it when the result is a
+    `tensor.expand_shape`: a channels-first pointwise conv's flattened
+    positions). Upstream
     `eliminate-empty-tensors` can then build the result inside the output
     buffer; otherwise bufferization allocates a temporary the size of the
     output and copies it over at the end of every call.

@@ -57,6 +57,33 @@ struct MaterializeBeforeCollapse
   }
 };
 
+/// materialize_in_destination (expand_shape %v) in %out : memref
+///   -> materialize_in_destination %v in (memref.collapse_shape %out)
+/// A channels-first pointwise conv computes its positions flattened
+/// (ChannelsFirstPointwise.h); without this its whole output went to a
+/// temporary and was copied over (12% of MobileNetV2-size layers' time).
+struct MaterializeBeforeExpand
+    : OpRewritePattern<bufferization::MaterializeInDestinationOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(bufferization::MaterializeInDestinationOp op,
+                                PatternRewriter &rewriter) const override {
+    auto expand = op.getSource().getDefiningOp<tensor::ExpandShapeOp>();
+    auto destType = dyn_cast<MemRefType>(op.getDest().getType());
+    if (!expand || !destType || !destType.getLayout().isIdentity() ||
+        !expand.getSrcType().hasStaticShape())
+      return failure();
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointAfterValue(op.getDest());
+    Value collapsed = memref::CollapseShapeOp::create(
+        rewriter, op.getLoc(), op.getDest(), expand.getReassociationIndices());
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getSourceMutable().assign(expand.getSrc());
+      op.getDestMutable().assign(collapsed);
+    });
+    return success();
+  }
+};
+
 /// insert_slice (collapse_shape %v) into %dest, each group of merged dims
 /// of %v filling a whole dim of %dest
 ///   -> collapse_shape (insert_slice %v into (expand_shape %dest))
@@ -298,9 +325,9 @@ struct ResultsInPlacePass
     : public convjit::impl::ConvjitResultsInPlaceBase<ResultsInPlacePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<MaterializeBeforeCollapse, BuildResultInDestination,
-                 InsertBeforeCollapse, WriteRegionInPlace, OneFillPerStrip>(
-        &getContext());
+    patterns.add<MaterializeBeforeCollapse, MaterializeBeforeExpand,
+                 BuildResultInDestination, InsertBeforeCollapse,
+                 WriteRegionInPlace, OneFillPerStrip>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      sweepConfig())))
       return signalPassFailure();

@@ -84,6 +84,41 @@ static unsigned stackDepth(tensor::ExtractSliceOp slice) {
   return depth;
 }
 
+/// The `convjit.role` of the function argument `value` is computed from
+/// through reshapes and single-input ops ("weight", "bias", "input"), or
+/// empty when it is computed otherwise or the argument has no role.
+static StringRef sourceRole(Value value) {
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+      if (!func)
+        return {};
+      auto role =
+          func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "convjit.role");
+      return role ? role.getValue() : StringRef();
+    }
+    Operation *def = value.getDefiningOp();
+    if (auto reshape = dyn_cast_or_null<tensor::ExpandShapeOp>(def)) {
+      value = reshape.getSrc();
+    } else if (auto reshape = dyn_cast_or_null<tensor::CollapseShapeOp>(def)) {
+      value = reshape.getSrc();
+    } else if (auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(def);
+               linalgOp && linalgOp.getNumDpsInputs() == 1) {
+      value = linalgOp.getDpsInputs()[0];
+    } else {
+      return {};
+    }
+  }
+}
+
+/// True when `value` is computed from the function's weights or bias alone:
+/// convjit-outline-packing will move it into the pack function, which runs
+/// once, so it needs no schedule.
+static bool isWeightOnly(Value value) {
+  StringRef role = sourceRole(value);
+  return role == "weight" || role == "bias";
+}
+
 /// A generic that copies `source` into a new tensor of `shape`, reading
 /// `source` at `readMap` of the result's index: a weight re-layout. A
 /// `source` that is one element of a stack of weights (a transposed conv's
@@ -150,7 +185,22 @@ static Value rebuildInit(OpBuilder &b, Location loc, Value init,
     return linalg::FillOp::create(b, loc, fill.getInputs(), ValueRange{empty})
         .getResult(0);
   }
-  if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>()) {
+  auto broadcast = init.getDefiningOp<linalg::BroadcastOp>();
+  int64_t oldRank = broadcast ? broadcast.getInit().getType().getRank() : 0;
+  if (broadcast && llvm::is_contained(broadcast.getDimensions(), oldRank - 1)) {
+    // A bias along the rows (ChannelsFirstPointwise.h), with the leading
+    // dims unchanged: broadcast along every new channel dim.
+    int64_t leading = static_cast<int64_t>(shape.size()) - channelDims;
+    assert(leading == oldRank - 1 && "a row bias keeps the leading dims");
+    SmallVector<int64_t> dims(broadcast.getDimensions().drop_back());
+    for (int64_t d = leading; d < static_cast<int64_t>(shape.size()); ++d)
+      dims.push_back(d);
+    Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
+    return linalg::BroadcastOp::create(b, loc, broadcast.getInput(), empty,
+                                       dims)
+        .getResult()[0];
+  }
+  if (broadcast) {
     Value bias = reshapeBias(broadcast.getInput());
     Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
     SmallVector<int64_t> dims;
@@ -214,23 +264,42 @@ static Value blockDenseCore(RewriterBase &rewriter, linalg::GenericOp core,
       oldInNew, {}, newCount, 0);
 
   rewriter.setInsertionPoint(core);
-  // Weight [K..., IC, OC] -> [OCB, K..., IC, OCI].
+  // Weight [K..., IC, OC] -> [OCB, K..., IC, OCI]. A core weight that is
+  // the kernel's input (a channels-first pointwise conv's image) is not
+  // copied but viewed as [K..., IC, OCB, OCI]: a packed copy would move the
+  // whole image once more on every run.
   Value weight = core.getDpsInputs()[1];
   auto weightType = cast<RankedTensorType>(weight.getType());
-  SmallVector<int64_t> packedShape{blocks};
-  for (unsigned i = 0; i < r + 1; ++i)
-    packedShape.push_back(weightType.getDimSize(i));
-  packedShape.push_back(blockSize);
-  SmallVector<AffineExpr> read;
-  for (unsigned i = 0; i < r + 1; ++i)
-    read.push_back(dim(1 + i));
-  read.push_back(dim(0) * blockSize + dim(r + 2));
-  Value packed = relayout(rewriter, loc, weight, packedShape,
-                          AffineMap::get(r + 3, 0, read, ctx));
-  SmallVector<AffineExpr> weightExprs{dim(ocPos)};
+  SmallVector<AffineExpr> windowAndIc;
   for (unsigned i = 0; i < r; ++i)
-    weightExprs.push_back(dim(loops.kernel(i) + 1));
-  weightExprs.push_back(dim(loops.inChannel() + 1));
+    windowAndIc.push_back(dim(loops.kernel(i) + 1));
+  windowAndIc.push_back(dim(loops.inChannel() + 1));
+  Value packed;
+  SmallVector<AffineExpr> weightExprs;
+  if (sourceRole(weight) != "input") {
+    SmallVector<int64_t> packedShape{blocks};
+    for (unsigned i = 0; i < r + 1; ++i)
+      packedShape.push_back(weightType.getDimSize(i));
+    packedShape.push_back(blockSize);
+    SmallVector<AffineExpr> read;
+    for (unsigned i = 0; i < r + 1; ++i)
+      read.push_back(dim(1 + i));
+    read.push_back(dim(0) * blockSize + dim(r + 2));
+    packed = relayout(rewriter, loc, weight, packedShape,
+                      AffineMap::get(r + 3, 0, read, ctx));
+    weightExprs.push_back(dim(ocPos));
+    weightExprs.append(windowAndIc);
+  } else {
+    SmallVector<int64_t> viewShape(weightType.getShape());
+    viewShape.back() = blocks;
+    viewShape.push_back(blockSize);
+    packed = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get(viewShape, weightType.getElementType()), weight,
+        groupDims(viewShape.size(), viewShape.size() - 2, 2));
+    weightExprs.append(windowAndIc);
+    weightExprs.push_back(dim(ocPos));
+  }
   weightExprs.push_back(dim(ocPos + 1));
 
   // Output [N, O..., OC] -> [N, O..., OCB, OCI].
@@ -408,33 +477,6 @@ static void schedulePlanewise(RewriterBase &rewriter, Operation *root,
         choosePlanewiseSchedule(op.getStaticLoopRanges(), rank, target, tuning)
             .toAttr(op.getContext()));
     splitPaddedBorders(rewriter, op, target, tuning);
-  }
-}
-
-/// True when `value` is computed from the function's weights or bias alone
-/// (through reshapes and single-input ops): convjit-outline-packing will move
-/// it into the pack function, which runs once, so it needs no schedule.
-static bool isWeightOnly(Value value) {
-  while (true) {
-    if (auto arg = dyn_cast<BlockArgument>(value)) {
-      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-      if (!func)
-        return false;
-      auto role = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                    "convjit.role");
-      return role && (role.getValue() == "weight" || role.getValue() == "bias");
-    }
-    Operation *def = value.getDefiningOp();
-    if (auto reshape = dyn_cast_or_null<tensor::ExpandShapeOp>(def)) {
-      value = reshape.getSrc();
-    } else if (auto reshape = dyn_cast_or_null<tensor::CollapseShapeOp>(def)) {
-      value = reshape.getSrc();
-    } else if (auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(def);
-               linalgOp && linalgOp.getNumDpsInputs() == 1) {
-      value = linalgOp.getDpsInputs()[0];
-    } else {
-      return false;
-    }
   }
 }
 

@@ -1,7 +1,10 @@
 // Every family computes channels-last: an nchw layer transposes its
 // activations (input; offset and mask for deform_conv) to N,spatial...,C on
 // the way in and its result back on the way out, for every spatial rank; an
-// nhwc layer has no activation transposes at all.
+// nhwc layer has no activation transposes at all. (Two kinds of nchw conv
+// compute channels-first instead: depthwise ones with long rows,
+// choose-schedules.mlir, and 1x1 ones of one image,
+// conv-channels-first-pointwise.mlir.)
 // RUN: convjit-opt %s --convert-conv-to-linalg | FileCheck %s
 // The pass also runs anchored on each func.func.
 // RUN: convjit-opt %s --pass-pipeline="builtin.module(func.func(convert-conv-to-linalg))" | FileCheck %s

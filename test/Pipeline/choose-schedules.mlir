@@ -294,15 +294,37 @@ func.func @padding(%x: tensor<1x6x6x8xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<
 // that the innermost tile loop moves every operand a short way: into
 // channels-last the channel blocks (a 112x112 plane apart in the input)
 // are outermost, W innermost; back to nchw the order is the output's.
+// (A batch of two: a 1x1 conv of one image computes channels-first.)
 // CHECK-LABEL: func.func @layout_changes
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x112x112x16xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x112x112x16xf32>)
 // CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 1, 2>, reduce = array<i64: 0, 0, 0, 0>, tile = array<i64: 1, 1, 8, 8>}
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x112x112xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x16x112x112xf32>)
 // CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 1, 2, 3>, reduce = array<i64: 0, 0, 0, 0>, tile = array<i64: 1, 8, 1, 8>}
-func.func @layout_changes(%x: tensor<1x16x112x112xf32>, %w: tensor<16x16x1x1xf32>) -> tensor<1x16x112x112xf32> {
+func.func @layout_changes(%x: tensor<2x16x112x112xf32>, %w: tensor<16x16x1x1xf32>) -> tensor<2x16x112x112xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
-       : (tensor<1x16x112x112xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x112x112xf32>
-  return %y : tensor<1x16x112x112xf32>
+       : (tensor<2x16x112x112xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x112x112xf32>
+  return %y : tensor<2x16x112x112xf32>
+}
+
+// -----
+
+// A channels-first pointwise conv computed as W x X: the image [IC, P] is
+// the core's weight, blocked by the register tile's 16 positions as a view
+// of the kernel's input, not packed (a copy per run); the packed matrix
+// [OC, IC] is the core's input. The bias runs along the core's rows (its
+// output channels) and is broadcast along both position dims.
+// CHECK-LABEL: func.func @channels_first_pointwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x16x8x8xf32> {convjit.role = "input"}
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[IMAGE:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : tensor<1x16x8x8xf32> into tensor<1x16x64xf32>
+// CHECK: %[[VIEW:.*]] = tensor.expand_shape %[[IMAGE]] {{\[}}[0], [1], [2, 3]] output_shape [1, 16, 4, 16] : tensor<1x16x64xf32> into tensor<1x16x4x16xf32>
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%{{.*}} : tensor<24xf32>) outs(%{{.*}} : tensor<1x24x4x16xf32>) dimensions = [0, 2, 3]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[VIEW]] : tensor<1x24x16xf32>, tensor<1x16x4x16xf32>) outs(%[[INIT]] : tensor<1x24x4x16xf32>)
+// CHECK-NOT: convjit.weight_layout
+func.func @channels_first_pointwise(%x: tensor<1x16x8x8xf32> {convjit.role = "input"}, %w: tensor<24x16x1x1xf32> {convjit.role = "weight"}, %b: tensor<24xf32> {convjit.role = "bias"}) -> tensor<1x24x8x8xf32> {
+  %y = conv.conv %x, %w bias(%b) stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
+       : (tensor<1x16x8x8xf32>, tensor<24x16x1x1xf32>, tensor<24xf32>) -> tensor<1x24x8x8xf32>
+  return %y : tensor<1x24x8x8xf32>
 }
 
 // -----

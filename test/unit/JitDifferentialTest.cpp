@@ -268,6 +268,26 @@ std::vector<std::string> planewiseCases() {
   };
 }
 
+/// nchw pointwise convs of one image, computed as W x X on the image as it
+/// lies (ChannelsFirstPointwise.h): positions a multiple of the register
+/// tile (blocked as a view), with a partial vector left (14x14 = 196),
+/// a row of 60 (the FlatChannels form), rows of output channels that no
+/// tile width divides, bias and ReLU, 1-D and 3-D, a dilation that a 1x1
+/// window ignores.
+std::vector<std::string> channelsFirstPointwiseCases() {
+  return {
+      "conv ic=64 oc=32 in=8x8 k=1",
+      "conv ic=24 oc=40 in=12x12 k=1 bias relu",
+      "conv ic=16 oc=24 in=14x14 k=1 bias",
+      "conv ic=16 oc=12 in=6x10 k=1 bias",
+      "conv ic=144 oc=24 in=20x20 k=1 relu",
+      "conv ic=7 oc=9 in=48 k=1 bias",
+      "conv ic=3 oc=100 in=32 k=1",
+      "conv ic=8 oc=16 in=4x4x8 k=1 relu",
+      "conv ic=16 oc=16 in=16x16 k=1 dilation=2 bias",
+  };
+}
+
 /// Output channels that no whole number of vectors divides: tiles of whole
 /// vectors with the channels left over peeled off (24 = 16 + 8 with
 /// AVX-512), dense and grouped, 1-D to 3-D, transposed.
@@ -426,6 +446,13 @@ INSTANTIATE_TEST_SUITE_P(Planewise, JitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(Planewise, ThreadedJitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
+
+INSTANTIATE_TEST_SUITE_P(ChannelsFirstPointwise, JitVsReference,
+                         ::testing::ValuesIn(channelsFirstPointwiseCases()),
+                         caseName);
+INSTANTIATE_TEST_SUITE_P(ChannelsFirstPointwise, ThreadedJitVsReference,
+                         ::testing::ValuesIn(channelsFirstPointwiseCases()),
+                         caseName);
 
 INSTANTIATE_TEST_SUITE_P(FoundBySearch, JitVsReference,
                          ::testing::ValuesIn(foundBySearchCases()), caseName);

@@ -1,0 +1,107 @@
+// An nchw 1x1 conv of one image (unit stride, no padding, one group) is the
+// matrix product out[oc, p] = w[oc, ic] x in[ic, p] on the image as it lies:
+// the conv core with the weight [1, OC, IC] as its input and the image
+// [K=1, IC, P] as its weight, no layout changes; the bias runs along the
+// core's rows. Layers that are not such a product go through channels-last.
+// RUN: convjit-opt %s --convert-conv-to-linalg | FileCheck %s
+// RUN: convjit-opt %s --convert-conv-to-linalg | convjit-opt --one-shot-bufferize="bufferize-function-boundaries" --convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not=linalg.
+
+// Input (n, o + k, ic) over rows o of output channels, weight (k, ic, p),
+// output (n, o, p).
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 + d3, d4)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d3, d4, d2)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
+
+// CHECK-LABEL: func.func @pointwise2d_bias_relu
+// CHECK-SAME: (%[[X:.+]]: tensor<1x16x8x8xf32>, %[[WT:.+]]: tensor<24x16x1x1xf32>, %[[B:.+]]: tensor<24xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[IMAGE:.+]] = tensor.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : tensor<1x16x8x8xf32> into tensor<1x16x64xf32>
+// CHECK: %[[M:.+]] = tensor.collapse_shape %[[WT]] {{\[}}[0], [1, 2, 3]] : tensor<24x16x1x1xf32> into tensor<24x16xf32>
+// CHECK: %[[ROWS:.+]] = tensor.expand_shape %[[M]] {{\[}}[0, 1], [2]] output_shape [1, 24, 16]
+// CHECK: %[[INIT:.+]] = linalg.broadcast ins(%[[B]] : tensor<24xf32>) outs(%{{.+}} : tensor<1x24x64xf32>) dimensions = [0, 2]
+// CHECK: %[[CORE:.+]] = linalg.generic
+// CHECK-SAME: indexing_maps = [#[[IN]], #[[W]], #[[OUT]]]
+// CHECK-SAME: ins(%[[ROWS]], %[[IMAGE]] : tensor<1x24x16xf32>, tensor<1x16x64xf32>) outs(%[[INIT]] : tensor<1x24x64xf32>)
+// CHECK-SAME: {convjit.conv_core}
+// CHECK: %[[RELU:.+]] = linalg.generic {{.+}} ins(%[[CORE]] : tensor<1x24x64xf32>)
+// CHECK-SAME: {convjit.relu}
+// CHECK: %[[Y:.+]] = tensor.expand_shape %[[RELU]] {{\[}}[0], [1], [2, 3]] output_shape [1, 24, 8, 8]
+// CHECK-NOT: linalg.transpose
+// CHECK: return %[[Y]]
+// LOOPS-LABEL: func.func @pointwise2d_bias_relu
+// LOOPS: scf.for
+func.func @pointwise2d_bias_relu(%x: tensor<1x16x8x8xf32>, %w: tensor<24x16x1x1xf32>, %b: tensor<24xf32>) -> tensor<1x24x8x8xf32> {
+  %y = conv.conv %x, %w bias(%b) stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw relu
+       : (tensor<1x16x8x8xf32>, tensor<24x16x1x1xf32>, tensor<24xf32>) -> tensor<1x24x8x8xf32>
+  return %y : tensor<1x24x8x8xf32>
+}
+
+// 1-D and 3-D alike; a dilation means nothing to a 1x1 window.
+// CHECK-LABEL: func.func @pointwise1d
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<1x5x3xf32>, tensor<1x3x32xf32>) outs(%{{.+}} : tensor<1x5x32xf32>)
+// CHECK-NOT: linalg.transpose
+func.func @pointwise1d(%x: tensor<1x3x32xf32>, %w: tensor<5x3x1xf32>) -> tensor<1x5x32xf32> {
+  %y = conv.conv %x, %w stride [1] dilation [2] pad [0] to [0] groups 1 layout nchw
+       : (tensor<1x3x32xf32>, tensor<5x3x1xf32>) -> tensor<1x5x32xf32>
+  return %y : tensor<1x5x32xf32>
+}
+// CHECK-LABEL: func.func @pointwise3d
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<1x4x2xf32>, tensor<1x2x64xf32>) outs(%{{.+}} : tensor<1x4x64xf32>)
+// CHECK-NOT: linalg.transpose
+func.func @pointwise3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<4x2x1x1x1xf32>) -> tensor<1x4x4x4x4xf32> {
+  %y = conv.conv %x, %w stride [1, 1, 1] dilation [1, 1, 1] pad [0, 0, 0] to [0, 0, 0] groups 1 layout nchw
+       : (tensor<1x2x4x4x4xf32>, tensor<4x2x1x1x1xf32>) -> tensor<1x4x4x4x4xf32>
+  return %y : tensor<1x4x4x4x4xf32>
+}
+
+// Not a product of the image as it lies: a batch of two, a stride, padding,
+// two groups, a row of 7x7 = 49 positions (4 vectors of 16, the last 1/16
+// full), nhwc. Each transposes to channels-last (nhwc has nothing to do).
+// CHECK-LABEL: func.func @batch
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<2x16x8x8xf32>)
+func.func @batch(%x: tensor<2x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<2x8x8x8xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
+       : (tensor<2x16x8x8xf32>, tensor<8x16x1x1xf32>) -> tensor<2x8x8x8xf32>
+  return %y : tensor<2x8x8x8xf32>
+}
+// CHECK-LABEL: func.func @strided
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x8x8xf32>)
+func.func @strided(%x: tensor<1x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<1x8x4x4xf32> {
+  %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
+       : (tensor<1x16x8x8xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+// CHECK-LABEL: func.func @padded
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x8x8xf32>)
+func.func @padded(%x: tensor<1x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<1x8x10x10xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 1 layout nchw
+       : (tensor<1x16x8x8xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x10x10xf32>
+  return %y : tensor<1x8x10x10xf32>
+}
+// CHECK-LABEL: func.func @grouped
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x8x8xf32>)
+func.func @grouped(%x: tensor<1x16x8x8xf32>, %w: tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 2 layout nchw
+       : (tensor<1x16x8x8xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32>
+  return %y : tensor<1x8x8x8xf32>
+}
+// CHECK-LABEL: func.func @sparse_lanes
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x7x7xf32>)
+func.func @sparse_lanes(%x: tensor<1x16x7x7xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<1x8x7x7xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
+       : (tensor<1x16x7x7xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x7x7xf32>
+  return %y : tensor<1x8x7x7xf32>
+}
+// CHECK-LABEL: func.func @channels_last
+// CHECK-NOT: linalg.transpose ins(%{{.+}} : tensor<1x8x8x16xf32>)
+// CHECK: linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<1x8x8x16xf32>, tensor<1x1x16x8xf32>)
+func.func @channels_last(%x: tensor<1x8x8x16xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<1x8x8x8xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nhwc
+       : (tensor<1x8x8x16xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x8x8xf32>
+  return %y : tensor<1x8x8x8xf32>
+}
+// The eight other functions lower to loops too.
+// LOOPS-COUNT-8: func.func @
+// LOOPS-NOT: func.func @
