@@ -166,6 +166,25 @@ Value applyRelu(OpBuilder &b, Location loc, Value source) {
   return result;
 }
 
+Value applyReluInPlace(OpBuilder &b, Location loc, Value source) {
+  RankedTensorType type = tensorType(source);
+  AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{source}, ValueRange{source},
+      ArrayRef<AffineMap>{identity, identity}, iterators,
+      [](OpBuilder &nb, Location nl, ValueRange args) {
+        Value zero =
+            arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(0.0f));
+        linalg::YieldOp::create(
+            nb, nl,
+            arith::MaximumFOp::create(nb, nl, args[0], zero).getResult());
+      });
+  generic->setAttr(kReluAttr, b.getUnitAttr());
+  return generic.getResult(0);
+}
+
 void inheritDiscardableAttrs(Operation *from, Operation *core) {
   for (NamedAttribute attr : from->getDiscardableAttrs())
     core->setAttr(attr.getName(), attr.getValue());

@@ -69,6 +69,10 @@ mapElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value source,
 /// torch.relu keeps it).
 mlir::Value applyRelu(mlir::OpBuilder &b, mlir::Location loc,
                       mlir::Value source);
+/// The same ReLU written into `source` itself (its destination), for a
+/// tile whose shape may still be dynamic.
+mlir::Value applyReluInPlace(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value source);
 
 /// Gives `core` (the op that does a layer's main work) the discardable
 /// attributes of the conv op it came from, e.g. a pinned schedule.

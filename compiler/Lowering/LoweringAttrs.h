@@ -18,6 +18,11 @@ inline constexpr llvm::StringLiteral kConvCoreAttr = "convjit.conv_core";
 inline constexpr llvm::StringLiteral kPlanewiseAttr = "convjit.planewise";
 /// The elementwise generic of a fused ReLU.
 inline constexpr llvm::StringLiteral kReluAttr = "convjit.relu";
+/// On a scheduled reduction (a conv core, a pooling window): its result
+/// passes through max(x, 0), which its tiles apply to their accumulators
+/// before they store them (set by convjit-choose-schedules in place of a
+/// kReluAttr generic, applied by convjit-tile-and-vectorize).
+inline constexpr llvm::StringLiteral kReluResultAttr = "convjit.relu_result";
 /// The generic that gathers deform_conv's bilinear samples into columns.
 inline constexpr llvm::StringLiteral kDeformSampleAttr =
     "convjit.deform_sample";

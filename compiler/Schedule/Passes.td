@@ -21,6 +21,9 @@ def ConvjitChooseSchedules
       weight re-layouts (tagged `convjit.weight_layout`) read only weights,
       so `convjit-outline-packing` moves them into the pack function.
     - pooling windows are generalized and scheduled like depthwise cores;
+    - a ReLU of the whole result of one of these reductions becomes the
+      reduction's `convjit.relu_result` (its tiles apply it), unless the
+      reduction gets no schedule;
     - transposes (layout changes) and elementwise epilogues get vectorized
       tiles: L x L register transposes, or 4 vectors along the innermost dim.
 
@@ -68,7 +71,9 @@ def ConvjitTileAndVectorize
     a bias broadcast, into the tile), tiles the reduction loops, drops the
     unit dimensions that leaves, vectorizes the tile into one
     `vector.contract` and hoists the accumulator out of the reduction loops,
-    so it lives in registers for the whole reduction.
+    so it lives in registers for the whole reduction. A reduction marked
+    `convjit.relu_result` gets a ReLU on each tile, applied to the
+    accumulators before they are stored.
 
     The schedule is read from the op's `convjit.schedule` dictionary
     (`tile`: parallel tile sizes, `reduce`: reduction tile sizes, one entry

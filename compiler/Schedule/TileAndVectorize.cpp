@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Lowering/LinalgHelpers.h"
 #include "Lowering/LoweringAttrs.h"
 #include "Lowering/RewriteConfig.h"
 #include "Schedule/ConvSchedule.h"
@@ -216,6 +217,17 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
       fused->tiledAndFusedOps.front()->setAttr(name, attr);
   for (Operation *op : llvm::drop_begin(fused->tiledAndFusedOps))
     op->setAttr(kTiledInitAttr, rewriter.getUnitAttr());
+  // The ReLU of the result (kReluResultAttr) on each tile, vectorized with
+  // it: once the accumulators are hoisted into registers it is a max on
+  // them before their store.
+  if (core->hasAttr(kReluResultAttr)) {
+    Operation *tiled = fused->tiledAndFusedOps.front();
+    rewriter.setInsertionPointAfter(tiled);
+    Value tile = tiled->getResult(0);
+    Value relu = lowering::applyReluInPlace(rewriter, tiled->getLoc(), tile);
+    relu.getDefiningOp()->setAttr(kTiledInitAttr, rewriter.getUnitAttr());
+    rewriter.replaceAllUsesExcept(tile, relu, relu.getDefiningOp());
+  }
 
   // The two outermost tile loops that run more than once are where the
   // threads of a multithreaded kernel divide the work.
@@ -1066,6 +1078,7 @@ struct TileAndVectorizePass
       op->removeAttr(kFlatChannelsAttrName);
       op->removeAttr(kTiledInitAttr);
       op->removeAttr(kReductionLoopAttr);
+      op->removeAttr(kReluResultAttr);
     });
   }
 
