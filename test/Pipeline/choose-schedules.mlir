@@ -109,6 +109,21 @@ func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> te
 
 // -----
 
+// A ReLU of a reduction's whole result is the reduction's to apply
+// (convjit.relu_result on each part it is split into: the interior and
+// every border region of a depthwise conv), not an op over the output.
+// CHECK-LABEL: func.func @depthwise_relu
+// CHECK-NOT: convjit.relu}
+// CHECK-COUNT-4: linalg.generic {{.*}}convjit.relu_result
+// CHECK-NOT: convjit.relu}
+func.func @depthwise_relu(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32> {
+  %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 32 layout nhwc relu
+       : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
+
+// -----
+
 // At stride 1, a border column (one output wide, six tall) takes its register
 // tile down the column with the window's rows unrolled: vertically
 // neighbouring outputs share input rows.

@@ -165,3 +165,30 @@ func.func @shared_strip_fill(%x: tensor<6x8x4xf32>, %out: memref<8x8x4xf32>) {
   bufferization.materialize_in_destination %both in restrict writable %out : (tensor<8x8x4xf32>, memref<8x8x4xf32>) -> ()
   return
 }
+
+// -----
+
+// A result computed with its positions flattened (a channels-first
+// pointwise conv, [1, OC, P]) and expanded to [1, OC, H, W]: the
+// destination is collapsed instead, and the fill writes straight into the
+// caller's buffer.
+// CHECK-LABEL: func.func @flattened_result
+// CHECK-SAME: (%[[OUT:.*]]: memref<1x4x2x16xf32>)
+// CHECK: %[[COLLAPSED:.*]] = memref.collapse_shape %[[OUT]] {{\[}}[0], [1], [2, 3]] : memref<1x4x2x16xf32> into memref<1x4x32xf32>
+// CHECK: %[[FILL:.*]] = linalg.fill {{.*}} -> tensor<1x4x32xf32>
+// CHECK: bufferization.materialize_in_destination %[[FILL]] in restrict writable %[[COLLAPSED]]
+// BUFFERS-LABEL: func.func @flattened_result
+// BUFFERS-NOT: memref.alloc
+// BUFFERS-NOT: copy
+// BUFFERS: %[[COLLAPSED:.*]] = memref.collapse_shape %arg0
+// BUFFERS: linalg.fill {{.*}} outs(%[[COLLAPSED]] : memref<1x4x32xf32>)
+// BUFFERS-NOT: copy
+// BUFFERS: return
+func.func @flattened_result(%out: memref<1x4x2x16xf32>) {
+  %one = arith.constant 1.0 : f32
+  %empty = tensor.empty() : tensor<1x4x32xf32>
+  %filled = linalg.fill ins(%one : f32) outs(%empty : tensor<1x4x32xf32>) -> tensor<1x4x32xf32>
+  %expanded = tensor.expand_shape %filled [[0], [1], [2, 3]] output_shape [1, 4, 2, 16] : tensor<1x4x32xf32> into tensor<1x4x2x16xf32>
+  bufferization.materialize_in_destination %expanded in restrict writable %out : (tensor<1x4x2x16xf32>, memref<1x4x2x16xf32>) -> ()
+  return
+}

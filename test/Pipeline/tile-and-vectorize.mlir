@@ -263,3 +263,36 @@ func.func @lane_rotation(%x: tensor<1x8x8x32xf32>, %w: tensor<8x3x3x4x4xf32>, %i
   } -> tensor<1x6x6x32xf32>
   return %y : tensor<1x6x6x32xf32>
 }
+
+// -----
+
+#in = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh + kh, ow + kw, ic)>
+#w = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (kh, kw, ic, oc)>
+#out = affine_map<(n, oh, ow, oc, kh, kw, ic) -> (n, oh, ow, oc)>
+
+// A core whose result passes through a ReLU (convjit.relu_result): each
+// tile takes the max with zero of its accumulators, in registers, right
+// before their one store; no elementwise op over the whole output remains.
+// CHECK-LABEL: func.func @relu_result
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4x16xf32>
+// CHECK: %[[ACC:.*]] = scf.for {{.*}} -> (vector<4x16xf32>)
+// CHECK: %[[MAX:.*]] = arith.maximumf %[[ACC]], %[[ZERO]] : vector<4x16xf32>
+// CHECK-NEXT: vector.transfer_write %[[MAX]]
+// CHECK-NOT: arith.maximumf
+// CHECK-NOT: linalg.generic
+func.func @relu_result(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16x32xf32>) outs(%acc : tensor<1x8x8x32xf32>)
+       attrs = {convjit.conv_core, convjit.relu_result, convjit.schedule = {tile = array<i64: 1, 1, 4, 16, 0, 0, 0>,
+                                                       reduce = array<i64: 0, 0, 0, 0, 1, 1, 8>,
+                                                       interchange = array<i64: 0, 3, 1, 2, 4, 5, 6>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x8x32xf32>
+  return %y : tensor<1x8x8x32xf32>
+}
