@@ -36,8 +36,8 @@ struct ConvCoreOperands {
   /// [OC], or null.
   mlir::Value bias;
   /// The bias runs along the output's spatial rows (dim 1 of a rank-1
-  /// core), not its channels: a channels-first pointwise conv computed with
-  /// its operands swapped (ChannelsFirstPointwise.h). groups == 1 only.
+  /// core), not its channels: a channels-first conv computed with
+  /// its operands swapped (ChannelsFirstProduct.h). groups == 1 only.
   bool biasAlongRows = false;
   int64_t groups = 1;
   bool relu = false;

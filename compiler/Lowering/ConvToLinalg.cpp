@@ -3,12 +3,12 @@
 // Channels-last input, zero-padded by tensor.pad, contracted with the HWIO
 // (or grouped G,K...,ICg,OCg) weight by the conv core; an nchw depthwise
 // conv stays channels-first (PlanewiseDepthwise.h), and so does an nchw
-// pointwise conv of one image (ChannelsFirstPointwise.h).
+// conv of one image that is a matrix product (ChannelsFirstProduct.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Conv/ConvOps.h"
-#include "Lowering/ChannelsFirstPointwise.h"
+#include "Lowering/ChannelsFirstProduct.h"
 #include "Lowering/ConvCore.h"
 #include "Lowering/LinalgHelpers.h"
 #include "Lowering/Patterns.h"
@@ -37,8 +37,8 @@ struct ConvLowering : OpConversionPattern<conv::ConvOp> {
                                       adaptor.getWeight(), adaptor.getBias()));
       return success();
     }
-    if (lowersChannelsFirstPointwise(op)) {
-      rewriter.replaceOp(op, buildChannelsFirstPointwise(
+    if (lowersChannelsFirstProduct(op)) {
+      rewriter.replaceOp(op, buildChannelsFirstProduct(
                                  rewriter, op, adaptor.getInput(),
                                  adaptor.getWeight(), adaptor.getBias()));
       return success();

@@ -129,7 +129,7 @@ def ConvjitResultsInPlace
     [.., OC]), the reshape moves to the destination instead: the result is
     materialized into a `memref.expand_shape` of the output (and into a
     `memref.collapse_shape` of it when the result is a
-    `tensor.expand_shape`: a channels-first pointwise conv's flattened
+    `tensor.expand_shape`: a channels-first conv's flattened
     positions). Upstream
     `eliminate-empty-tensors` can then build the result inside the output
     buffer; otherwise bufferization allocates a temporary the size of the

@@ -59,8 +59,8 @@ struct MaterializeBeforeCollapse
 
 /// materialize_in_destination (expand_shape %v) in %out : memref
 ///   -> materialize_in_destination %v in (memref.collapse_shape %out)
-/// A channels-first pointwise conv computes its positions flattened
-/// (ChannelsFirstPointwise.h); without this its whole output went to a
+/// A channels-first conv computed as a matrix product has its positions
+/// flattened (ChannelsFirstProduct.h); without this its whole output went to a
 /// temporary and was copied over (12% of MobileNetV2-size layers' time).
 struct MaterializeBeforeExpand
     : OpRewritePattern<bufferization::MaterializeInDestinationOp> {

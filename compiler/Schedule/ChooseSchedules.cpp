@@ -85,7 +85,7 @@ static unsigned stackDepth(tensor::ExtractSliceOp slice) {
 }
 
 /// The `convjit.role` of the function argument `value` is computed from
-/// through reshapes and single-input ops ("weight", "bias", "input"), or
+/// through reshapes, pads and single-input ops ("weight", "bias", "input"), or
 /// empty when it is computed otherwise or the argument has no role.
 static StringRef sourceRole(Value value) {
   while (true) {
@@ -102,6 +102,8 @@ static StringRef sourceRole(Value value) {
       value = reshape.getSrc();
     } else if (auto reshape = dyn_cast_or_null<tensor::CollapseShapeOp>(def)) {
       value = reshape.getSrc();
+    } else if (auto pad = dyn_cast_or_null<tensor::PadOp>(def)) {
+      value = pad.getSource();
     } else if (auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(def);
                linalgOp && linalgOp.getNumDpsInputs() == 1) {
       value = linalgOp.getDpsInputs()[0];
@@ -188,7 +190,7 @@ static Value rebuildInit(OpBuilder &b, Location loc, Value init,
   auto broadcast = init.getDefiningOp<linalg::BroadcastOp>();
   int64_t oldRank = broadcast ? broadcast.getInit().getType().getRank() : 0;
   if (broadcast && llvm::is_contained(broadcast.getDimensions(), oldRank - 1)) {
-    // A bias along the rows (ChannelsFirstPointwise.h), with the leading
+    // A bias along the rows (ChannelsFirstProduct.h), with the leading
     // dims unchanged: broadcast along every new channel dim.
     int64_t leading = static_cast<int64_t>(shape.size()) - channelDims;
     assert(leading == oldRank - 1 && "a row bias keeps the leading dims");
@@ -265,7 +267,7 @@ static Value blockDenseCore(RewriterBase &rewriter, linalg::GenericOp core,
 
   rewriter.setInsertionPoint(core);
   // Weight [K..., IC, OC] -> [OCB, K..., IC, OCI]. A core weight that is
-  // the kernel's input (a channels-first pointwise conv's image) is not
+  // the kernel's input (a channels-first conv's image or columns) is not
   // copied but viewed as [K..., IC, OCB, OCI]: a packed copy would move the
   // whole image once more on every run.
   Value weight = core.getDpsInputs()[1];
@@ -1013,6 +1015,81 @@ static void markPaddedTaps(linalg::GenericOp core) {
   setPaddedTaps(core, taps);
 }
 
+/// A dense core whose output channels end in a partial vector of a size
+/// that is no power of two (31 of a channels-first layer's 3199 positions)
+/// carries that partial vector around its reduction loop, and LLVM
+/// scalarizes such a phi (wav2vec 2.0's stem at `nchw`: 13% of its time in
+/// the last 31 positions). Split into the channels before the partial
+/// vector and one whole vector ending at the last channel, which recomputes
+/// the channels it shares with the first part: both start from the
+/// initializer (a fill or bias broadcast), so they write the same values.
+/// Returns the parts (just `core` when not split).
+static SmallVector<linalg::GenericOp>
+splitVectorTail(RewriterBase &rewriter, linalg::GenericOp core,
+                const ConvCoreLoops &loops, const ConvSchedule &schedule,
+                const TargetInfo &target) {
+  int64_t lanes = target.f32Lanes();
+  unsigned ocLoop = loops.outChannel();
+  SmallVector<int64_t> bounds = core.getStaticLoopRanges();
+  int64_t channels = bounds[ocLoop], rest = channels % lanes;
+  Value init = core.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  AffineMap weightMap = core.getIndexingMapsArray()[1];
+  if (channels <= lanes || llvm::isPowerOf2_64(rest) || rest == 0 ||
+      loops.grouped || schedule.tile[ocLoop] < lanes ||
+      !isa_and_nonnull<linalg::FillOp, linalg::BroadcastOp>(
+          init.getDefiningOp()) ||
+      weightMap.getResults().back() !=
+          getAffineDimExpr(ocLoop, core.getContext()) ||
+      outType.getRank() != static_cast<int64_t>(loops.rank + 2))
+    return {core};
+
+  Location loc = core.getLoc();
+  MLIRContext *ctx = core.getContext();
+  rewriter.setInsertionPoint(core);
+  Value output = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
+                                         outType.getElementType());
+  SmallVector<linalg::GenericOp> parts;
+  // Channels [begin, begin + width), a core of their own inserted into
+  // `output`.
+  auto buildPart = [&](int64_t begin, int64_t width) {
+    SmallVector<int64_t> shape(outType.getShape());
+    shape.back() = width;
+    SmallVector<OpFoldResult> offsets(shape.size(), rewriter.getIndexAttr(0));
+    offsets.back() = rewriter.getIndexAttr(begin);
+    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(ctx, shape);
+    SmallVector<OpFoldResult> ones(shape.size(), rewriter.getIndexAttr(1));
+    auto sliceLast = [&](Value value) -> Value {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<OpFoldResult> from(type.getRank(), rewriter.getIndexAttr(0));
+      from.back() = rewriter.getIndexAttr(begin);
+      SmallVector<OpFoldResult> size =
+          getAsIndexOpFoldResult(ctx, type.getShape());
+      size.back() = rewriter.getIndexAttr(width);
+      return tensor::ExtractSliceOp::create(
+          rewriter, loc, value, from, size,
+          SmallVector<OpFoldResult>(type.getRank(), rewriter.getIndexAttr(1)));
+    };
+    Value partInit = rebuildInit(rewriter, loc, init, shape, /*channelDims=*/1,
+                                 sliceLast, sliceLast);
+    SmallVector<Value> operands(core.getDpsInputs());
+    operands[1] = sliceLast(operands[1]);
+    operands.push_back(partInit);
+    auto part = cast<linalg::GenericOp>(
+        clone(rewriter, core, TypeRange{partInit.getType()}, operands));
+    ConvSchedule partSchedule = schedule;
+    partSchedule.tile[ocLoop] = std::min(schedule.tile[ocLoop], width);
+    part->setAttr(kScheduleAttrName, partSchedule.toAttr(ctx));
+    parts.push_back(part);
+    output = tensor::InsertSliceOp::create(rewriter, loc, part.getResult(0),
+                                           output, offsets, sizes, ones);
+  };
+  buildPart(0, channels - rest);
+  buildPart(channels - lanes, lanes);
+  rewriter.replaceOp(core, output);
+  return parts;
+}
+
 /// Splits `core` (scheduled, its padded taps marked) along its output row
 /// into the columns whose windows reach into the padding before and after
 /// and the columns in between, when taps in the padding are at least 4.5%
@@ -1328,9 +1405,18 @@ struct ChooseSchedulesPass
         markPaddedTaps(cast<linalg::GenericOp>(op));
         // A flat tile's positions must be consecutive in memory: its edge
         // columns cannot become tiles down the column.
+        SmallVector<linalg::GenericOp> parts = {cast<linalg::GenericOp>(op)};
+        if (choice.form == CoreForm::Dense)
+          parts = splitVectorTail(rewriter, parts.front(), *loops,
+                                  choice.schedule, *targetInfo);
         if (choice.form != CoreForm::FlatChannels)
-          splitPaddedColumns(rewriter, cast<linalg::GenericOp>(op), loops->rank,
-                             choice.schedule, *tuning);
+          for (linalg::GenericOp part : parts)
+            splitPaddedColumns(
+                rewriter, part, loops->rank,
+                *ConvSchedule::fromAttr(
+                    part->getAttrOfType<DictionaryAttr>(kScheduleAttrName),
+                    part),
+                *tuning);
       }
       if (choice.form == CoreForm::Depthwise) {
         splitPaddedBorders(rewriter, cast<linalg::GenericOp>(op), *targetInfo,

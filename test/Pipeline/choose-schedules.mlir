@@ -423,3 +423,26 @@ func.func @transposed_phases(%x: tensor<1x4x4x8xf32>, %w: tensor<8x32x4x4xf32>) 
        : (tensor<1x4x4x8xf32>, tensor<8x32x4x4xf32>) -> tensor<1x8x8x32xf32>
   return %y : tensor<1x8x8x32xf32>
 }
+
+// -----
+
+// 31 output channels on 8 lanes leave a partial vector of 7, which LLVM
+// would carry around the reduction loop element by element: the first 24
+// channels are one core, the last 8 (23..30) another, which recomputes
+// channel 23; both start from the bias.
+// CHECK-LABEL: func.func @vector_tail
+// CHECK: %[[B1:.*]] = tensor.extract_slice %[[BIAS:.*]][0] [24] [1]
+// CHECK: linalg.broadcast ins(%[[B1]] : tensor<24xf32>)
+// CHECK: %[[W1:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0] [1, 16, 24] [1, 1, 1]
+// CHECK: %[[HEAD:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[W1]] : tensor<1x20x16xf32>, tensor<1x16x24xf32>) outs(%{{.*}} : tensor<1x20x24xf32>)
+// CHECK: %[[R1:.*]] = tensor.insert_slice %[[HEAD]] into %{{.*}}[0, 0, 0] [1, 20, 24] [1, 1, 1]
+// CHECK: %[[B2:.*]] = tensor.extract_slice %[[BIAS]][23] [8] [1]
+// CHECK: linalg.broadcast ins(%[[B2]] : tensor<8xf32>)
+// CHECK: %[[W2:.*]] = tensor.extract_slice %{{.*}}[0, 0, 23] [1, 16, 8] [1, 1, 1]
+// CHECK: %[[TAIL:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[W2]] : tensor<1x20x16xf32>, tensor<1x16x8xf32>) outs(%{{.*}} : tensor<1x20x8xf32>)
+// CHECK: tensor.insert_slice %[[TAIL]] into %[[R1]][0, 0, 23] [1, 20, 8] [1, 1, 1]
+func.func @vector_tail(%x: tensor<1x20x16xf32>, %w: tensor<31x16x1xf32>, %b: tensor<31xf32>) -> tensor<1x20x31xf32> {
+  %y = conv.conv %x, %w bias(%b) stride [1] dilation [1] pad [0] to [0] groups 1 layout nhwc
+       : (tensor<1x20x16xf32>, tensor<31x16x1xf32>, tensor<31xf32>) -> tensor<1x20x31xf32>
+  return %y : tensor<1x20x31xf32>
+}

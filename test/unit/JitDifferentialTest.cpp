@@ -268,13 +268,16 @@ std::vector<std::string> planewiseCases() {
   };
 }
 
-/// nchw pointwise convs of one image, computed as W x X on the image as it
-/// lies (ChannelsFirstPointwise.h): positions a multiple of the register
+/// nchw convs of one image computed as W x X (ChannelsFirstProduct.h).
+/// Pointwise, on the image as it lies: positions a multiple of the register
 /// tile (blocked as a view), with a partial vector left (14x14 = 196),
 /// a row of 60 (the FlatChannels form), rows of output channels that no
 /// tile width divides, bias and ReLU, 1-D and 3-D, a dilation that a 1x1
-/// window ignores.
-std::vector<std::string> channelsFirstPointwiseCases() {
+/// window ignores. On copied columns (few input channels and taps per
+/// output channel): a 1-D stem (199 positions: a vector's last 7 lanes
+/// split off as one whole vector), strided, dilated and padded, 2-D with
+/// asymmetric padding, 3-D.
+std::vector<std::string> channelsFirstProductCases() {
   return {
       "conv ic=64 oc=32 in=8x8 k=1",
       "conv ic=24 oc=40 in=12x12 k=1 bias relu",
@@ -285,6 +288,10 @@ std::vector<std::string> channelsFirstPointwiseCases() {
       "conv ic=3 oc=100 in=32 k=1",
       "conv ic=8 oc=16 in=4x4x8 k=1 relu",
       "conv ic=16 oc=16 in=16x16 k=1 dilation=2 bias",
+      "conv ic=1 oc=128 in=1000 k=10 stride=5 bias relu",
+      "conv ic=2 oc=64 in=254 k=3 stride=2 dilation=2 pad=2",
+      "conv ic=1 oc=96 in=12x16 k=3 pad=1:0 bias",
+      "conv ic=1 oc=64 in=4x6x8 k=2 relu",
   };
 }
 
@@ -300,6 +307,10 @@ std::vector<std::string> channelsLeftOverCases() {
       "conv ic=12 oc=72 in=30 k=5 stride=2 layout=nhwc",
       "conv ic=4 oc=24 in=4x5x6 k=3 pad=1 layout=nhwc",
       "conv_transpose ic=16 oc=24 in=5x5 k=4 stride=2 pad=1 layout=nhwc",
+      // A partial vector of 15 (31) and 15 (47) lanes: one whole vector
+      // ending at the last channel recomputes the one before.
+      "conv ic=16 oc=31 in=9x9 k=3 pad=1 bias layout=nhwc",
+      "conv ic=8 oc=47 in=20 k=3 pad=1 relu layout=nhwc",
   };
 }
 
@@ -447,11 +458,11 @@ INSTANTIATE_TEST_SUITE_P(Planewise, JitVsReference,
 INSTANTIATE_TEST_SUITE_P(Planewise, ThreadedJitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
 
-INSTANTIATE_TEST_SUITE_P(ChannelsFirstPointwise, JitVsReference,
-                         ::testing::ValuesIn(channelsFirstPointwiseCases()),
+INSTANTIATE_TEST_SUITE_P(ChannelsFirstProduct, JitVsReference,
+                         ::testing::ValuesIn(channelsFirstProductCases()),
                          caseName);
-INSTANTIATE_TEST_SUITE_P(ChannelsFirstPointwise, ThreadedJitVsReference,
-                         ::testing::ValuesIn(channelsFirstPointwiseCases()),
+INSTANTIATE_TEST_SUITE_P(ChannelsFirstProduct, ThreadedJitVsReference,
+                         ::testing::ValuesIn(channelsFirstProductCases()),
                          caseName);
 
 INSTANTIATE_TEST_SUITE_P(FoundBySearch, JitVsReference,

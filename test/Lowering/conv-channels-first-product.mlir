@@ -1,5 +1,6 @@
 // An nchw 1x1 conv of one image (unit stride, no padding, one group) is the
-// matrix product out[oc, p] = w[oc, ic] x in[ic, p] on the image as it lies:
+// matrix product out[oc, p] = w[oc, ic] x in[ic, p] on the image as it lies
+// (ChannelsFirstProduct.h):
 // the conv core with the weight [1, OC, IC] as its input and the image
 // [K=1, IC, P] as its weight, no layout changes; the bias runs along the
 // core's rows. Layers that are not such a product go through channels-last.
@@ -11,6 +12,8 @@
 // CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 + d3, d4)>
 // CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d3, d4, d2)>
 // CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
+// The columns of @columns1d below: (ic, k, o) -> in[0, ic, o*2 + k*2].
+// CHECK-DAG: #[[COLS:.+]] = affine_map<(d0, d1, d2) -> (0, d0, d2 * 2 + d1 * 2)>
 
 // CHECK-LABEL: func.func @pointwise2d_bias_relu
 // CHECK-SAME: (%[[X:.+]]: tensor<1x16x8x8xf32>, %[[WT:.+]]: tensor<24x16x1x1xf32>, %[[B:.+]]: tensor<24xf32>)
@@ -56,9 +59,29 @@ func.func @pointwise3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<4x2x1x1x1xf32>) -> 
   return %y : tensor<1x4x4x4x4xf32>
 }
 
-// Not a product of the image as it lies: a batch of two, a stride, padding,
-// two groups, a row of 7x7 = 49 positions (4 vectors of 16, the last 1/16
-// full), nhwc. Each transposes to channels-last (nhwc has nothing to do).
+// Few input channels and taps per output channel (IC*K at most OC/8): the
+// columns X[ic, k, o] = in[ic, o*stride + k*dilation] of the padded input
+// are copied out first (im2col), [2, 3, 64] viewed as [1, 6, 64].
+// CHECK-LABEL: func.func @columns1d
+// CHECK-SAME: (%[[X:.+]]: tensor<1x2x128xf32>, %[[WT:.+]]: tensor<48x2x3xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[P:.+]] = tensor.pad %[[X]] low[0, 0, 1] high[0, 0, 2]
+// CHECK: %[[C:.+]] = linalg.generic {indexing_maps = [#[[COLS]], #{{.+}}], {{.+}} ins(%[[P]] : tensor<1x2x131xf32>) outs(%{{.+}} : tensor<2x3x64xf32>)
+// CHECK: %[[FLAT:.+]] = tensor.collapse_shape %[[C]] {{\[}}[0, 1], [2]] : tensor<2x3x64xf32> into tensor<6x64xf32>
+// CHECK: %[[IMAGE:.+]] = tensor.expand_shape %[[FLAT]] {{\[}}[0, 1], [2]] output_shape [1, 6, 64]
+// CHECK: %[[M:.+]] = tensor.collapse_shape %[[WT]] {{\[}}[0], [1, 2]] : tensor<48x2x3xf32> into tensor<48x6xf32>
+// CHECK: linalg.generic {{.+}} ins(%{{.+}}, %[[IMAGE]] : tensor<1x48x6xf32>, tensor<1x6x64xf32>) outs(%{{.+}} : tensor<1x48x64xf32>)
+// CHECK-NOT: linalg.transpose
+func.func @columns1d(%x: tensor<1x2x128xf32>, %w: tensor<48x2x3xf32>) -> tensor<1x48x64xf32> {
+  %y = conv.conv %x, %w stride [2] dilation [2] pad [1] to [2] groups 1 layout nchw
+       : (tensor<1x2x128xf32>, tensor<48x2x3xf32>) -> tensor<1x48x64xf32>
+  return %y : tensor<1x48x64xf32>
+}
+
+// Not a product of the image as it lies, nor one with few columns: a batch
+// of two, a stride, padding, two groups, a row of 7x7 = 49 positions (4
+// vectors of 16, the last 1/16 full), nhwc. Each transposes to
+// channels-last (nhwc has nothing to do).
 // CHECK-LABEL: func.func @batch
 // CHECK: linalg.transpose ins(%{{.+}} : tensor<2x16x8x8xf32>)
 func.func @batch(%x: tensor<2x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<2x8x8x8xf32> {
@@ -102,6 +125,6 @@ func.func @channels_last(%x: tensor<1x8x8x16xf32>, %w: tensor<8x16x1x1xf32>) -> 
        : (tensor<1x8x8x16xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x8x8xf32>
   return %y : tensor<1x8x8x8xf32>
 }
-// The eight other functions lower to loops too.
-// LOOPS-COUNT-8: func.func @
+// The nine other functions lower to loops too.
+// LOOPS-COUNT-9: func.func @
 // LOOPS-NOT: func.func @
