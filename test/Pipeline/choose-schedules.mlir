@@ -240,9 +240,11 @@ func.func @grouped_nchw(%x: tensor<1x32x6x6xf32>, %w: tensor<32x8x3x3xf32>) -> t
 
 // Unpadded, a window of several taps is worth a group-major copy; a 1x1
 // window reads each input once and keeps the input as it is.
+// (A copy not into a padded buffer runs over the positions collapsed.)
 // CHECK-LABEL: func.func @grouped_unpadded
-// CHECK: %[[T:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x8x8x8xf32>)
-// CHECK: linalg.generic {{.*}} ins(%[[T]], %{{.*}} : tensor<1x4x8x8x8xf32>, tensor<4x3x3x8x8xf32>)
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x64x8xf32>)
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[T]] {{.*}} into tensor<1x4x8x8x8xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %{{.*}} : tensor<1x4x8x8x8xf32>, tensor<4x3x3x8x8xf32>)
 // CHECK-LABEL: func.func @grouped_1x1
 // CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x32xf32>
 // CHECK: %[[S:.*]] = tensor.expand_shape %[[X]] {{.*}} into tensor<1x8x8x4x8xf32>
@@ -305,16 +307,24 @@ func.func @padding(%x: tensor<1x6x6x8xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<
 
 // -----
 
-// Layout changes (of a dense nchw conv) tile L x L over the two dims that swap places, walked so
-// that the innermost tile loop moves every operand a short way: into
-// channels-last the channel blocks (a 112x112 plane apart in the input)
-// are outermost, W innermost; back to nchw the order is the output's.
+// Layout changes (of a dense nchw conv) run over the spatial dims
+// collapsed into one ([N, C, H*W] <-> [N, H*W, C]; rows of 14 made 16 x 14
+// register transposes, which LLVM spilled) and tile L x L over the
+// two dims that swap places, walked so that the innermost tile loop moves
+// every operand a short way: into channels-last the channel blocks (a
+// 112x112 plane apart in the input) are outermost, the positions
+// innermost; back to nchw the order is the output's.
 // (A batch of two: a 1x1 conv of one image computes channels-first.)
 // CHECK-LABEL: func.func @layout_changes
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x112x112x16xf32>)
-// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 3, 1, 2>, reduce = array<i64: 0, 0, 0, 0>, tile = array<i64: 1, 1, 8, 8>}
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x16x112x112xf32>)
-// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 1, 2, 3>, reduce = array<i64: 0, 0, 0, 0>, tile = array<i64: 1, 8, 1, 8>}
+// CHECK: %[[IN:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2x16x12544xf32>) outs(%{{.*}} : tensor<2x12544x16xf32>)
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 2, 1>, reduce = array<i64: 0, 0, 0>, tile = array<i64: 1, 8, 8>}
+// CHECK: tensor.expand_shape %[[IN]] {{.*}} into tensor<2x112x112x16xf32>
+// Its destination stays an empty tensor (of the collapsed shape), which
+// bufferization places in the caller's output.
+// CHECK: %[[DEST:.*]] = tensor.empty() : tensor<2x16x12544xf32>
+// CHECK: %[[OUT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2x12544x16xf32>) outs(%[[DEST]] : tensor<2x16x12544xf32>)
+// CHECK-SAME: convjit.schedule = {interchange = array<i64: 0, 1, 2>, reduce = array<i64: 0, 0, 0>, tile = array<i64: 1, 8, 8>}
+// CHECK: tensor.expand_shape %[[OUT]] {{.*}} into tensor<2x16x112x112xf32>
 func.func @layout_changes(%x: tensor<2x16x112x112xf32>, %w: tensor<16x16x1x1xf32>) -> tensor<2x16x112x112xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
        : (tensor<2x16x112x112xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x112x112xf32>
