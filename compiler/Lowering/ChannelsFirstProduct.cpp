@@ -3,8 +3,12 @@
 #include "Lowering/ChannelsFirstProduct.h"
 #include "Lowering/ConvCore.h"
 #include "Lowering/LinalgHelpers.h"
+#include "Lowering/LoweringAttrs.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -42,7 +46,7 @@ bool lowersChannelsFirstProduct(conv::ConvOp op) {
   auto weightType = cast<RankedTensorType>(op.getWeight().getType());
   auto outType = cast<RankedTensorType>(op.getType());
   if (op.getLayout() != conv::Layout::nchw || op.getGroups() != 1 ||
-      inType.getDimSize(0) != 1 || !op->getDiscardableAttrDictionary().empty())
+      !op->getDiscardableAttrDictionary().empty())
     return false;
   // Positions are the core's vector lanes: a row that leaves lanes empty
   // (7x7 = 49 in 4 vectors) wastes FMAs the channels-last path does not.
@@ -106,26 +110,20 @@ static Value columns(OpBuilder &b, conv::ConvOp op, Value input) {
 Value buildChannelsFirstProduct(OpBuilder &b, conv::ConvOp op, Value input,
                                 Value weight, Value bias) {
   Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
   auto inType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   auto outType = cast<RankedTensorType>(op.getType());
+  int64_t batch = inType.getDimSize(0);
   int64_t outChannels = outType.getDimSize(1);
   int64_t reduction = product(weightType.getShape().drop_front(1));
   int64_t positions = product(outType.getShape().drop_front(2));
   Type f32 = b.getF32Type();
 
-  // [1, C, S...] <-> [1, C, P], views.
+  // [N, C, S...] <-> [N, C, P], views.
   SmallVector<ReassociationIndices> flattenSpatial{{0}, {1}, {}};
   for (int64_t d = 2; d < outType.getRank(); ++d)
     flattenSpatial.back().push_back(d);
-  // The core's weight [K=1, IC*K, P].
-  Value image = readsImageAsItLies(op)
-                    ? tensor::CollapseShapeOp::create(
-                          b, loc,
-                          RankedTensorType::get(
-                              {1, inType.getDimSize(1), positions}, f32),
-                          input, flattenSpatial)
-                    : columns(b, op, input);
   // The core's input [N=1, OC, IC*K] is the weight [OC, IC, K...].
   SmallVector<ReassociationIndices> flattenWindow{{0}, {}};
   for (int64_t d = 1; d < weightType.getRank(); ++d)
@@ -137,18 +135,63 @@ Value buildChannelsFirstProduct(OpBuilder &b, conv::ConvOp op, Value input,
       b, loc, RankedTensorType::get({1, outChannels, reduction}, f32), matrix,
       SmallVector<ReassociationIndices>{{0, 1}, {2}});
 
-  static const int64_t kUnit[] = {1};
-  ConvCoreOperands core;
-  core.input = rows;
-  core.strides = kUnit;
-  core.dilations = kUnit;
-  core.weight = image;
-  core.bias = bias;
-  core.biasAlongRows = true;
-  core.relu = op.getRelu();
-  Value product = buildConvCore(b, loc, core, {1, outChannels, positions}, op);
-  return tensor::ExpandShapeOp::create(b, loc, outType, product,
-                                       flattenSpatial);
+  // W x X of one image [1, C, S...], as [1, OC, P].
+  auto productOfImage = [&](OpBuilder &nb, Value image) -> Value {
+    // The core's weight [K=1, IC*K, P].
+    Value columnsOrImage =
+        readsImageAsItLies(op)
+            ? tensor::CollapseShapeOp::create(
+                  nb, loc,
+                  RankedTensorType::get({1, inType.getDimSize(1), positions},
+                                        f32),
+                  image, flattenSpatial)
+            : columns(nb, op, image);
+    static const int64_t kUnit[] = {1};
+    ConvCoreOperands core;
+    core.input = rows;
+    core.strides = kUnit;
+    core.dilations = kUnit;
+    core.weight = columnsOrImage;
+    core.bias = bias;
+    core.biasAlongRows = true;
+    core.relu = op.getRelu();
+    return buildConvCore(nb, loc, core, {1, outChannels, positions}, op);
+  };
+
+  Value result;
+  if (batch == 1) {
+    result = productOfImage(b, input);
+  } else {
+    // One image per iteration of a loop whose iterations are independent:
+    // with threads it joins the parallel tile loops inside it.
+    SmallVector<int64_t> imageShape(inType.getShape());
+    imageShape.front() = 1;
+    SmallVector<OpFoldResult> ones(inType.getRank(), b.getIndexAttr(1));
+    Value empty =
+        tensor::EmptyOp::create(b, loc, {batch, outChannels, positions}, f32);
+    auto loop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+        arith::ConstantIndexOp::create(b, loc, batch),
+        arith::ConstantIndexOp::create(b, loc, 1), ValueRange{empty});
+    loop->setAttr(kIndependentLoopAttr, b.getUnitAttr());
+    OpBuilder nb = OpBuilder::atBlockBegin(loop.getBody());
+    Value n = loop.getInductionVar();
+    SmallVector<OpFoldResult> inOffsets(inType.getRank(), nb.getIndexAttr(0));
+    inOffsets.front() = n;
+    Value image = tensor::ExtractSliceOp::create(
+        nb, loc, input, inOffsets, getAsIndexOpFoldResult(ctx, imageShape),
+        ones);
+    Value part = productOfImage(nb, image);
+    SmallVector<OpFoldResult> outOffsets(3, nb.getIndexAttr(0));
+    outOffsets.front() = n;
+    Value inserted = tensor::InsertSliceOp::create(
+        nb, loc, part, loop.getRegionIterArgs()[0], outOffsets,
+        getAsIndexOpFoldResult(ctx, {1, outChannels, positions}),
+        SmallVector<OpFoldResult>(3, nb.getIndexAttr(1)));
+    scf::YieldOp::create(nb, loc, inserted);
+    result = loop.getResult(0);
+  }
+  return tensor::ExpandShapeOp::create(b, loc, outType, result, flattenSpatial);
 }
 
 } // namespace convjit::lowering

@@ -86,8 +86,9 @@ static unsigned stackDepth(tensor::ExtractSliceOp slice) {
 
 /// The `convjit.role` of the function argument `value` is computed from
 /// through reshapes, pads and single-input ops ("weight", "bias", "input"), or
-/// empty when it is computed otherwise or the argument has no role.
-static StringRef sourceRole(Value value) {
+/// empty when it is computed otherwise or the argument has no role. With
+/// `throughSlices`, through extract_slice too (one image of a batch).
+static StringRef sourceRole(Value value, bool throughSlices = false) {
   while (true) {
     if (auto arg = dyn_cast<BlockArgument>(value)) {
       auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
@@ -104,6 +105,9 @@ static StringRef sourceRole(Value value) {
       value = reshape.getSrc();
     } else if (auto pad = dyn_cast_or_null<tensor::PadOp>(def)) {
       value = pad.getSource();
+    } else if (auto slice = dyn_cast_or_null<tensor::ExtractSliceOp>(def);
+               slice && throughSlices) {
+      value = slice.getSource();
     } else if (auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(def);
                linalgOp && linalgOp.getNumDpsInputs() == 1) {
       value = linalgOp.getDpsInputs()[0];
@@ -278,7 +282,7 @@ static Value blockDenseCore(RewriterBase &rewriter, linalg::GenericOp core,
   windowAndIc.push_back(dim(loops.inChannel() + 1));
   Value packed;
   SmallVector<AffineExpr> weightExprs;
-  if (sourceRole(weight) != "input") {
+  if (sourceRole(weight, /*throughSlices=*/true) != "input") {
     SmallVector<int64_t> packedShape{blocks};
     for (unsigned i = 0; i < r + 1; ++i)
       packedShape.push_back(weightType.getDimSize(i));

@@ -1,4 +1,4 @@
-// An nchw 1x1 conv of one image (unit stride, no padding, one group) is the
+// An nchw 1x1 conv (unit stride, no padding, one group) is, per image, the
 // matrix product out[oc, p] = w[oc, ic] x in[ic, p] on the image as it lies
 // (ChannelsFirstProduct.h):
 // the conv core with the weight [1, OC, IC] as its input and the image
@@ -18,9 +18,9 @@
 // CHECK-LABEL: func.func @pointwise2d_bias_relu
 // CHECK-SAME: (%[[X:.+]]: tensor<1x16x8x8xf32>, %[[WT:.+]]: tensor<24x16x1x1xf32>, %[[B:.+]]: tensor<24xf32>)
 // CHECK-NOT: linalg.transpose
-// CHECK: %[[IMAGE:.+]] = tensor.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : tensor<1x16x8x8xf32> into tensor<1x16x64xf32>
 // CHECK: %[[M:.+]] = tensor.collapse_shape %[[WT]] {{\[}}[0], [1, 2, 3]] : tensor<24x16x1x1xf32> into tensor<24x16xf32>
 // CHECK: %[[ROWS:.+]] = tensor.expand_shape %[[M]] {{\[}}[0, 1], [2]] output_shape [1, 24, 16]
+// CHECK: %[[IMAGE:.+]] = tensor.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : tensor<1x16x8x8xf32> into tensor<1x16x64xf32>
 // CHECK: %[[INIT:.+]] = linalg.broadcast ins(%[[B]] : tensor<24xf32>) outs(%{{.+}} : tensor<1x24x64xf32>) dimensions = [0, 2]
 // CHECK: %[[CORE:.+]] = linalg.generic
 // CHECK-SAME: indexing_maps = [#[[IN]], #[[W]], #[[OUT]]]
@@ -65,11 +65,11 @@ func.func @pointwise3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<4x2x1x1x1xf32>) -> 
 // CHECK-LABEL: func.func @columns1d
 // CHECK-SAME: (%[[X:.+]]: tensor<1x2x128xf32>, %[[WT:.+]]: tensor<48x2x3xf32>)
 // CHECK-NOT: linalg.transpose
+// CHECK: %[[M:.+]] = tensor.collapse_shape %[[WT]] {{\[}}[0], [1, 2]] : tensor<48x2x3xf32> into tensor<48x6xf32>
 // CHECK: %[[P:.+]] = tensor.pad %[[X]] low[0, 0, 1] high[0, 0, 2]
 // CHECK: %[[C:.+]] = linalg.generic {indexing_maps = [#[[COLS]], #{{.+}}], {{.+}} ins(%[[P]] : tensor<1x2x131xf32>) outs(%{{.+}} : tensor<2x3x64xf32>)
 // CHECK: %[[FLAT:.+]] = tensor.collapse_shape %[[C]] {{\[}}[0, 1], [2]] : tensor<2x3x64xf32> into tensor<6x64xf32>
 // CHECK: %[[IMAGE:.+]] = tensor.expand_shape %[[FLAT]] {{\[}}[0, 1], [2]] output_shape [1, 6, 64]
-// CHECK: %[[M:.+]] = tensor.collapse_shape %[[WT]] {{\[}}[0], [1, 2]] : tensor<48x2x3xf32> into tensor<48x6xf32>
 // CHECK: linalg.generic {{.+}} ins(%{{.+}}, %[[IMAGE]] : tensor<1x48x6xf32>, tensor<1x6x64xf32>) outs(%{{.+}} : tensor<1x48x64xf32>)
 // CHECK-NOT: linalg.transpose
 func.func @columns1d(%x: tensor<1x2x128xf32>, %w: tensor<48x2x3xf32>) -> tensor<1x48x64xf32> {
@@ -78,17 +78,29 @@ func.func @columns1d(%x: tensor<1x2x128xf32>, %w: tensor<48x2x3xf32>) -> tensor<
   return %y : tensor<1x48x64xf32>
 }
 
-// Not a product of the image as it lies, nor one with few columns: a batch
-// of two, a stride, padding, two groups, a row of 7x7 = 49 positions (4
-// vectors of 16, the last 1/16 full), nhwc. Each transposes to
-// channels-last (nhwc has nothing to do).
+// A batch: one product per image, in a loop whose iterations are
+// independent (with threads it joins the tile loops inside it).
 // CHECK-LABEL: func.func @batch
-// CHECK: linalg.transpose ins(%{{.+}} : tensor<2x16x8x8xf32>)
+// CHECK-SAME: (%[[X:.+]]: tensor<2x16x8x8xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[LOOP:.+]] = scf.for %[[N:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (tensor<2x8x64xf32>)
+// CHECK: %[[IMAGE:.+]] = tensor.extract_slice %[[X]][%[[N]], 0, 0, 0] [1, 16, 8, 8] [1, 1, 1, 1]
+// CHECK: tensor.collapse_shape %[[IMAGE]] {{\[}}[0], [1], [2, 3]] : tensor<1x16x8x8xf32> into tensor<1x16x64xf32>
+// CHECK: %[[CORE:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x8x64xf32>)
+// CHECK: tensor.insert_slice %[[CORE]] into %[[ACC]][%[[N]], 0, 0] [1, 8, 64] [1, 1, 1]
+// CHECK: } {convjit.independent}
+// CHECK: tensor.expand_shape %[[LOOP]] {{\[}}[0], [1], [2, 3]] output_shape [2, 8, 8, 8]
+// CHECK-NOT: linalg.transpose
 func.func @batch(%x: tensor<2x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<2x8x8x8xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
        : (tensor<2x16x8x8xf32>, tensor<8x16x1x1xf32>) -> tensor<2x8x8x8xf32>
   return %y : tensor<2x8x8x8xf32>
 }
+
+// Not a product of the image as it lies, nor one with few columns: a
+// stride, padding, two groups, a row of 7x7 = 49 positions (4 vectors of
+// 16, the last 1/16 full), nhwc. Each transposes to channels-last (nhwc has
+// nothing to do).
 // CHECK-LABEL: func.func @strided
 // CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x8x8xf32>)
 func.func @strided(%x: tensor<1x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<1x8x4x4xf32> {

@@ -276,7 +276,7 @@ std::vector<std::string> planewiseCases() {
 /// window ignores. On copied columns (few input channels and taps per
 /// output channel): a 1-D stem (199 positions: a vector's last 7 lanes
 /// split off as one whole vector), strided, dilated and padded, 2-D with
-/// asymmetric padding, 3-D.
+/// asymmetric padding, 3-D. Batches: one product per image in a loop.
 std::vector<std::string> channelsFirstProductCases() {
   return {
       "conv ic=64 oc=32 in=8x8 k=1",
@@ -292,6 +292,8 @@ std::vector<std::string> channelsFirstProductCases() {
       "conv ic=2 oc=64 in=254 k=3 stride=2 dilation=2 pad=2",
       "conv ic=1 oc=96 in=12x16 k=3 pad=1:0 bias",
       "conv ic=1 oc=64 in=4x6x8 k=2 relu",
+      "conv n=2 ic=64 oc=32 in=8x8 k=1 bias relu",
+      "conv n=3 ic=1 oc=128 in=1000 k=10 stride=5 bias",
   };
 }
 
