@@ -138,15 +138,17 @@ Value broadcastTrailing(OpBuilder &b, Location loc, Value source,
 }
 
 Value mapElements(OpBuilder &b, Location loc, Value source,
-                  function_ref<Value(OpBuilder &, Location, Value)> fn) {
+                  function_ref<Value(OpBuilder &, Location, Value)> fn,
+                  Value destination) {
   RankedTensorType type = tensorType(source);
-  Value init =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  if (!destination)
+    destination =
+        tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{type}, ValueRange{source}, ValueRange{init},
+      b, loc, TypeRange{type}, ValueRange{source}, ValueRange{destination},
       ArrayRef<AffineMap>{identity, identity}, iterators,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         linalg::YieldOp::create(nested, nestedLoc,
@@ -155,34 +157,17 @@ Value mapElements(OpBuilder &b, Location loc, Value source,
   return generic.getResult(0);
 }
 
-Value applyRelu(OpBuilder &b, Location loc, Value source) {
-  Value result =
-      mapElements(b, loc, source, [](OpBuilder &nb, Location nl, Value x) {
+Value applyRelu(OpBuilder &b, Location loc, Value source, bool inPlace) {
+  Value result = mapElements(
+      b, loc, source,
+      [](OpBuilder &nb, Location nl, Value x) {
         Value zero =
             arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(0.0f));
         return arith::MaximumFOp::create(nb, nl, x, zero).getResult();
-      });
+      },
+      inPlace ? source : Value());
   result.getDefiningOp()->setAttr(kReluAttr, b.getUnitAttr());
   return result;
-}
-
-Value applyReluInPlace(OpBuilder &b, Location loc, Value source) {
-  RankedTensorType type = tensorType(source);
-  AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
-  SmallVector<utils::IteratorType> iterators(type.getRank(),
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{type}, ValueRange{source}, ValueRange{source},
-      ArrayRef<AffineMap>{identity, identity}, iterators,
-      [](OpBuilder &nb, Location nl, ValueRange args) {
-        Value zero =
-            arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(0.0f));
-        linalg::YieldOp::create(
-            nb, nl,
-            arith::MaximumFOp::create(nb, nl, args[0], zero).getResult());
-      });
-  generic->setAttr(kReluAttr, b.getUnitAttr());
-  return generic.getResult(0);
 }
 
 void inheritDiscardableAttrs(Operation *from, Operation *core) {

@@ -58,21 +58,20 @@ mlir::Value broadcastTrailing(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Value source,
                               llvm::ArrayRef<int64_t> shape);
 
-/// An all-parallel linalg.generic applying `fn` to each element of `source`.
+/// An all-parallel linalg.generic applying `fn` to each element of `source`,
+/// written into `destination` (a new empty tensor when null).
 mlir::Value
 mapElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value source,
             llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                            mlir::Value)>
-                fn);
+                fn,
+            mlir::Value destination = {});
 
 /// max(x, 0) per element, in a generic tagged kReluAttr (NaN stays NaN, as
-/// torch.relu keeps it).
-mlir::Value applyRelu(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::Value source);
-/// The same ReLU written into `source` itself (its destination), for a
+/// torch.relu keeps it). `inPlace` writes it into `source` itself, for a
 /// tile whose shape may still be dynamic.
-mlir::Value applyReluInPlace(mlir::OpBuilder &b, mlir::Location loc,
-                             mlir::Value source);
+mlir::Value applyRelu(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value source, bool inPlace = false);
 
 /// Gives `core` (the op that does a layer's main work) the discardable
 /// attributes of the conv op it came from, e.g. a pinned schedule.

@@ -224,7 +224,8 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
     Operation *tiled = fused->tiledAndFusedOps.front();
     rewriter.setInsertionPointAfter(tiled);
     Value tile = tiled->getResult(0);
-    Value relu = lowering::applyReluInPlace(rewriter, tiled->getLoc(), tile);
+    Value relu = lowering::applyRelu(rewriter, tiled->getLoc(), tile,
+                                     /*inPlace=*/true);
     relu.getDefiningOp()->setAttr(kTiledInitAttr, rewriter.getUnitAttr());
     rewriter.replaceAllUsesExcept(tile, relu, relu.getDefiningOp());
   }
