@@ -5,6 +5,7 @@
 #include "Lowering/LinalgHelpers.h"
 #include "Lowering/LoweringAttrs.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -42,10 +43,9 @@ static bool readsImageAsItLies(conv::ConvOp op) {
 }
 
 bool lowersChannelsFirstProduct(conv::ConvOp op) {
-  auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto weightType = cast<RankedTensorType>(op.getWeight().getType());
   auto outType = cast<RankedTensorType>(op.getType());
-  if (op.getLayout() != conv::Layout::nchw || op.getGroups() != 1 ||
+  if (op.getLayout() != conv::Layout::nchw ||
       !op->getDiscardableAttrDictionary().empty())
     return false;
   // Positions are the core's vector lanes: a row that leaves lanes empty
@@ -55,11 +55,12 @@ bool lowersChannelsFirstProduct(conv::ConvOp op) {
     return false;
   if (readsImageAsItLies(op))
     return true;
-  // The columns, IC*K per position, against the OC per position of the
-  // output whose layout change they save.
+  // The columns, IC*K per position (of a group), against the OC per
+  // position of the output whose layout change they save.
   constexpr int64_t kMaxColumnShare = 8;
   int64_t columnsPerPosition = product(weightType.getShape().drop_front(1));
-  return columnsPerPosition * kMaxColumnShare <= outType.getDimSize(1);
+  return columnsPerPosition * kMaxColumnShare <=
+         outType.getDimSize(1) / static_cast<int64_t>(op.getGroups());
 }
 
 /// X[ic, k..., o...] = input[ic, o*stride + k*dilation - padLow] (zero
@@ -115,81 +116,129 @@ Value buildChannelsFirstProduct(OpBuilder &b, conv::ConvOp op, Value input,
   auto weightType = cast<RankedTensorType>(weight.getType());
   auto outType = cast<RankedTensorType>(op.getType());
   int64_t batch = inType.getDimSize(0);
+  auto groups = static_cast<int64_t>(op.getGroups());
   int64_t outChannels = outType.getDimSize(1);
+  int64_t groupOut = outChannels / groups;
+  int64_t groupIn = weightType.getDimSize(1);
   int64_t reduction = product(weightType.getShape().drop_front(1));
   int64_t positions = product(outType.getShape().drop_front(2));
   Type f32 = b.getF32Type();
+  auto type = [&](ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, f32);
+  };
 
   // [N, C, S...] <-> [N, C, P], views.
   SmallVector<ReassociationIndices> flattenSpatial{{0}, {1}, {}};
   for (int64_t d = 2; d < outType.getRank(); ++d)
     flattenSpatial.back().push_back(d);
-  // The core's input [N=1, OC, IC*K] is the weight [OC, IC, K...].
+  // The cores' input rows [G, OCg, ICg*K] are the weight [OC, ICg, K...].
   SmallVector<ReassociationIndices> flattenWindow{{0}, {}};
   for (int64_t d = 1; d < weightType.getRank(); ++d)
     flattenWindow.back().push_back(d);
   Value matrix = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({outChannels, reduction}, f32), weight,
-      flattenWindow);
+      b, loc, type({outChannels, reduction}), weight, flattenWindow);
   Value rows = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({1, outChannels, reduction}, f32), matrix,
+      b, loc, type({groups, groupOut, reduction}), matrix,
       SmallVector<ReassociationIndices>{{0, 1}, {2}});
 
-  // W x X of one image [1, C, S...], as [1, OC, P].
-  auto productOfImage = [&](OpBuilder &nb, Value image) -> Value {
-    // The core's weight [K=1, IC*K, P].
+  // W x X of image `n`'s group `g` (null for 0), as [1, OCg, P].
+  auto productOf = [&](OpBuilder &nb, Value n, Value g) -> Value {
+    auto at = [&](Value index) -> OpFoldResult {
+      return index ? OpFoldResult(index) : nb.getIndexAttr(0);
+    };
+    // The image's channels of group g: [1, ICg, S...].
+    SmallVector<int64_t> imageShape(inType.getShape());
+    imageShape[0] = 1;
+    imageShape[1] = groupIn;
+    SmallVector<OpFoldResult> inOffsets(inType.getRank(), nb.getIndexAttr(0));
+    inOffsets[0] = at(n);
+    inOffsets[1] = g ? affine::makeComposedFoldedAffineApply(
+                           nb, loc, getAffineDimExpr(0, ctx) * groupIn, {g})
+                     : nb.getIndexAttr(0);
+    Value image = n || g ? tensor::ExtractSliceOp::create(
+                               nb, loc, input, inOffsets,
+                               getAsIndexOpFoldResult(ctx, imageShape),
+                               SmallVector<OpFoldResult>(inType.getRank(),
+                                                         nb.getIndexAttr(1)))
+                               .getResult()
+                         : input;
+    // The core's weight [K=1, ICg*K, P].
     Value columnsOrImage =
         readsImageAsItLies(op)
             ? tensor::CollapseShapeOp::create(
-                  nb, loc,
-                  RankedTensorType::get({1, inType.getDimSize(1), positions},
-                                        f32),
-                  image, flattenSpatial)
+                  nb, loc, type({1, groupIn, positions}), image, flattenSpatial)
+                  .getResult()
             : columns(nb, op, image);
+    // The core's input [N=1, OCg, ICg*K], and the group's bias.
+    Value groupRows =
+        groups == 1 ? rows
+                    : tensor::ExtractSliceOp::create(
+                          nb, loc, type({1, groupOut, reduction}), rows,
+                          SmallVector<OpFoldResult>{at(g), nb.getIndexAttr(0),
+                                                    nb.getIndexAttr(0)},
+                          getAsIndexOpFoldResult(ctx, {1, groupOut, reduction}),
+                          SmallVector<OpFoldResult>(3, nb.getIndexAttr(1)))
+                          .getResult();
+    Value groupBias = bias;
+    if (bias && groups > 1)
+      groupBias = tensor::ExtractSliceOp::create(
+          nb, loc, type({groupOut}), bias,
+          SmallVector<OpFoldResult>{affine::makeComposedFoldedAffineApply(
+              nb, loc, getAffineDimExpr(0, ctx) * groupOut, {g})},
+          SmallVector<OpFoldResult>{nb.getIndexAttr(groupOut)},
+          SmallVector<OpFoldResult>{nb.getIndexAttr(1)});
     static const int64_t kUnit[] = {1};
     ConvCoreOperands core;
-    core.input = rows;
+    core.input = groupRows;
     core.strides = kUnit;
     core.dilations = kUnit;
     core.weight = columnsOrImage;
-    core.bias = bias;
+    core.bias = groupBias;
     core.biasAlongRows = true;
     core.relu = op.getRelu();
-    return buildConvCore(nb, loc, core, {1, outChannels, positions}, op);
+    return buildConvCore(nb, loc, core, {1, groupOut, positions}, op);
   };
 
   Value result;
-  if (batch == 1) {
-    result = productOfImage(b, input);
+  if (batch == 1 && groups == 1) {
+    result = productOf(b, Value(), Value());
   } else {
-    // One image per iteration of a loop whose iterations are independent:
-    // with threads it joins the parallel tile loops inside it.
-    SmallVector<int64_t> imageShape(inType.getShape());
-    imageShape.front() = 1;
-    SmallVector<OpFoldResult> ones(inType.getRank(), b.getIndexAttr(1));
+    // One image's group per iteration of loops (over the images, the groups
+    // or both) whose iterations are independent: with threads they join the
+    // parallel tile loops inside.
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
     Value empty =
         tensor::EmptyOp::create(b, loc, {batch, outChannels, positions}, f32);
-    auto loop = scf::ForOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-        arith::ConstantIndexOp::create(b, loc, batch),
-        arith::ConstantIndexOp::create(b, loc, 1), ValueRange{empty});
-    loop->setAttr(kIndependentLoopAttr, b.getUnitAttr());
-    OpBuilder nb = OpBuilder::atBlockBegin(loop.getBody());
-    Value n = loop.getInductionVar();
-    SmallVector<OpFoldResult> inOffsets(inType.getRank(), nb.getIndexAttr(0));
-    inOffsets.front() = n;
-    Value image = tensor::ExtractSliceOp::create(
-        nb, loc, input, inOffsets, getAsIndexOpFoldResult(ctx, imageShape),
-        ones);
-    Value part = productOfImage(nb, image);
-    SmallVector<OpFoldResult> outOffsets(3, nb.getIndexAttr(0));
-    outOffsets.front() = n;
-    Value inserted = tensor::InsertSliceOp::create(
-        nb, loc, part, loop.getRegionIterArgs()[0], outOffsets,
-        getAsIndexOpFoldResult(ctx, {1, outChannels, positions}),
-        SmallVector<OpFoldResult>(3, nb.getIndexAttr(1)));
-    scf::YieldOp::create(nb, loc, inserted);
-    result = loop.getResult(0);
+    SmallVector<Value> lbs, ubs, steps;
+    for (int64_t count : {batch, groups}) {
+      if (count == 1)
+        continue;
+      lbs.push_back(zero);
+      ubs.push_back(arith::ConstantIndexOp::create(b, loc, count));
+      steps.push_back(one);
+    }
+    scf::LoopNest nest = scf::buildLoopNest(
+        b, loc, lbs, ubs, steps, ValueRange{empty},
+        [&](OpBuilder &nb, Location, ValueRange ivs,
+            ValueRange carried) -> scf::ValueVector {
+          Value n = batch > 1 ? ivs.front() : Value();
+          Value g = groups > 1 ? ivs.back() : Value();
+          Value part = productOf(nb, n, g);
+          SmallVector<OpFoldResult> outOffsets{
+              n ? OpFoldResult(n) : nb.getIndexAttr(0),
+              g ? affine::makeComposedFoldedAffineApply(
+                      nb, loc, getAffineDimExpr(0, ctx) * groupOut, {g})
+                : nb.getIndexAttr(0),
+              nb.getIndexAttr(0)};
+          return {tensor::InsertSliceOp::create(
+              nb, loc, part, carried[0], outOffsets,
+              getAsIndexOpFoldResult(ctx, {1, groupOut, positions}),
+              SmallVector<OpFoldResult>(3, nb.getIndexAttr(1)))};
+        });
+    for (scf::ForOp loop : nest.loops)
+      loop->setAttr(kIndependentLoopAttr, b.getUnitAttr());
+    result = nest.results.front();
   }
   return tensor::ExpandShapeOp::create(b, loc, outType, result, flattenSpatial);
 }

@@ -1,20 +1,19 @@
 //===- ChannelsFirstProduct.h - An nchw conv as W x X -----------*- C++ -*-===//
 //
-// A conv of a channels-first image with one group is a matrix product
+// A conv of a channels-first image (one group of it) is a matrix product
 //
 //   out[oc, p] = bias[oc] + sum over (ic, k) of w[oc, ic, k] * X[ic, k, p]
 //
-// with p the flattened output positions, k the window's taps, and
-// X[ic, k, p] the input at
-// p*stride + k*dilation - padLow (zero outside). That is the conv core with
-// the roles of its operands swapped: the weight viewed as [1, OC, IC*K] is
-// the core's input (a 1-D "image" of OC rows with IC*K channels, read by
-// broadcasts), X viewed as [K=1, IC*K, P] is the core's weight (read in
-// vectors of positions), and the core's output [1, OC, P] is the
-// channels-first output. Through channels-last instead a layer pays two
-// layout changes, which move every input and output element once more. A
-// batch runs one product per image, in a loop of independent iterations
-// (which threads share with the tile loops inside it).
+// with p the flattened output positions, k the window's taps, and X[ic, k, p]
+// the input at p*stride + k*dilation - padLow (zero outside). That is the
+// conv core with the roles of its operands swapped: the weight viewed as
+// [1, OC, IC*K] is the core's input (a 1-D "image" of OC rows with IC*K
+// channels, read by broadcasts), X viewed as [K=1, IC*K, P] is the core's
+// weight (read in vectors of positions), and the core's output [1, OC, P]
+// is the channels-first output. Through channels-last instead a layer pays
+// two layout changes, which move every input and output element once more. A
+// batch or a grouped conv runs one product per image and group, in loops of
+// independent iterations (which threads share with the tile loops inside).
 //
 // - A pointwise conv (1x1 window, unit stride, no padding) is this product
 //   on the image as it lies: X is a view of the input (MobileNetV2's 56x56
@@ -35,10 +34,10 @@
 
 namespace convjit::lowering {
 
-/// Whether `op` lowers as W x X: a channels-first conv with one group, no
-/// schedule pinned on it (those are written for the channels-last core), output
-/// positions that fill vectors (see the .cpp), and either a pointwise window or
-/// columns X at most an eighth of the output.
+/// Whether `op` lowers as W x X: a channels-first conv with no schedule
+/// pinned on it (those are written for the channels-last core), output
+/// positions that fill vectors (see the .cpp), and either a pointwise window
+/// or columns X at most an eighth of the output (per group).
 bool lowersChannelsFirstProduct(conv::ConvOp op);
 
 /// relu?(bias + conv) of `op`, as a channels-first tensor.

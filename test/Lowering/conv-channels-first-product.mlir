@@ -98,9 +98,9 @@ func.func @batch(%x: tensor<2x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<2
 }
 
 // Not a product of the image as it lies, nor one with few columns: a
-// stride, padding, two groups, a row of 7x7 = 49 positions (4 vectors of
-// 16, the last 1/16 full), nhwc. Each transposes to channels-last (nhwc has
-// nothing to do).
+// stride, padding, a row of 7x7 = 49 positions (4 vectors of 16, the last
+// 1/16 full), nhwc. Each transposes to channels-last (nhwc has nothing to
+// do).
 // CHECK-LABEL: func.func @strided
 // CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x8x8xf32>)
 func.func @strided(%x: tensor<1x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<1x8x4x4xf32> {
@@ -115,8 +115,19 @@ func.func @padded(%x: tensor<1x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<
        : (tensor<1x16x8x8xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x10x10xf32>
   return %y : tensor<1x8x10x10xf32>
 }
+// Groups: one product per group, its input channels and weight rows
+// sliced out.
 // CHECK-LABEL: func.func @grouped
-// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x8x8xf32>)
+// CHECK-SAME: (%[[X:.+]]: tensor<1x16x8x8xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[ROWS:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] output_shape [2, 4, 8] : tensor<8x8xf32> into tensor<2x4x8xf32>
+// CHECK: scf.for %[[G:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (tensor<1x8x64xf32>)
+// CHECK: tensor.extract_slice %[[X]][0, %{{.+}}, 0, 0] [1, 8, 8, 8] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %[[ROWS]][%[[G]], 0, 0] [1, 4, 8] [1, 1, 1]
+// CHECK: %[[CORE:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x64xf32>)
+// CHECK: tensor.insert_slice %[[CORE]] into %[[ACC]][0, %{{.+}}, 0] [1, 4, 64] [1, 1, 1]
+// CHECK: } {convjit.independent}
+// CHECK-NOT: linalg.transpose
 func.func @grouped(%x: tensor<1x16x8x8xf32>, %w: tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [0, 0] to [0, 0] groups 2 layout nchw
        : (tensor<1x16x8x8xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32>

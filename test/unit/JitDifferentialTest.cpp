@@ -276,7 +276,8 @@ std::vector<std::string> planewiseCases() {
 /// window ignores. On copied columns (few input channels and taps per
 /// output channel): a 1-D stem (199 positions: a vector's last 7 lanes
 /// split off as one whole vector), strided, dilated and padded, 2-D with
-/// asymmetric padding, 3-D. Batches: one product per image in a loop.
+/// asymmetric padding, 3-D. Batches and groups: one product per image and
+/// group in loops.
 std::vector<std::string> channelsFirstProductCases() {
   return {
       "conv ic=64 oc=32 in=8x8 k=1",
@@ -294,6 +295,8 @@ std::vector<std::string> channelsFirstProductCases() {
       "conv ic=1 oc=64 in=4x6x8 k=2 relu",
       "conv n=2 ic=64 oc=32 in=8x8 k=1 bias relu",
       "conv n=3 ic=1 oc=128 in=1000 k=10 stride=5 bias",
+      "conv ic=24 oc=48 in=8x8 k=1 groups=3 bias relu",
+      "conv n=2 ic=2 oc=64 in=129 k=3 stride=2 groups=2 bias",
   };
 }
 
