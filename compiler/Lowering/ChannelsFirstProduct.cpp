@@ -7,7 +7,6 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -66,7 +65,7 @@ bool lowersChannelsFirstProduct(conv::ConvOp op) {
 }
 
 /// X[ic, k..., o...] = input[ic, o*stride + k*dilation - padLow] (zero
-/// outside), as [1, IC*K, P].
+/// outside) of one image's group `input` [1, ICg, S...], as [1, ICg*K, P].
 static Value columns(OpBuilder &b, conv::ConvOp op, Value input) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
