@@ -45,7 +45,8 @@ func.func @conv2d_nchw(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tens
 }
 
 // nhwc needs no activation transposes, no padding means no tensor.pad, and the
-// bias is the core's initial value; ReLU is a separate tagged generic.
+// bias is the core's initial value; ReLU is a separate tagged generic (which
+// convjit-choose-schedules turns into the core's convjit.relu_result).
 // CHECK-LABEL: func.func @conv1d_nhwc_bias_relu
 // CHECK-SAME: (%[[X:.+]]: tensor<2x10x4xf32>, %[[W:.+]]: tensor<8x4x3xf32>, %[[B:.+]]: tensor<8xf32>)
 // CHECK-NOT: tensor.pad
