@@ -3,7 +3,7 @@
 // Channels-last input, zero-padded by tensor.pad, contracted with the HWIO
 // (or grouped G,K...,ICg,OCg) weight by the conv core; an nchw depthwise
 // conv stays channels-first (PlanewiseDepthwise.h), and so does an nchw
-// conv of one image that is a matrix product (ChannelsFirstProduct.h).
+// conv that is a matrix product per image and group (ChannelsFirstProduct.h).
 //
 //===----------------------------------------------------------------------===//
 

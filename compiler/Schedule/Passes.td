@@ -24,8 +24,12 @@ def ConvjitChooseSchedules
     - a ReLU of the whole result of one of these reductions becomes the
       reduction's `convjit.relu_result` (its tiles apply it), unless the
       reduction gets no schedule;
+    - a dense core whose channels end in a partial vector of no
+      power-of-two size splits off one whole vector ending at the last
+      channel (LLVM scalarizes such a loop-carried vector);
     - transposes (layout changes) and elementwise epilogues get vectorized
-      tiles: L x L register transposes, or 4 vectors along the innermost dim.
+      tiles: L x L register transposes, or 4 vectors along the innermost dim,
+      over their dims that stay together collapsed into one.
 
     The knob options (`tile-width`, `tile-vectors`, `tile-rows`, `ic-step`,
     `blocks-outer`, `unroll-window`, `split-columns`, `flat-channels`)
