@@ -142,20 +142,22 @@ Value buildChannelsFirstProduct(OpBuilder &b, conv::ConvOp op, Value input,
       b, loc, type({groups, groupOut, reduction}), matrix,
       SmallVector<ReassociationIndices>{{0, 1}, {2}});
 
+  // `index` * `step` (0 for a null index), where group `index` starts.
+  auto start = [&](OpBuilder &nb, Value index, int64_t step) -> OpFoldResult {
+    if (!index)
+      return nb.getIndexAttr(0);
+    return affine::makeComposedFoldedAffineApply(
+        nb, loc, getAffineDimExpr(0, ctx) * step, {index});
+  };
   // W x X of image `n`'s group `g` (null for 0), as [1, OCg, P].
   auto productOf = [&](OpBuilder &nb, Value n, Value g) -> Value {
-    auto at = [&](Value index) -> OpFoldResult {
-      return index ? OpFoldResult(index) : nb.getIndexAttr(0);
-    };
     // The image's channels of group g: [1, ICg, S...].
     SmallVector<int64_t> imageShape(inType.getShape());
     imageShape[0] = 1;
     imageShape[1] = groupIn;
     SmallVector<OpFoldResult> inOffsets(inType.getRank(), nb.getIndexAttr(0));
-    inOffsets[0] = at(n);
-    inOffsets[1] = g ? affine::makeComposedFoldedAffineApply(
-                           nb, loc, getAffineDimExpr(0, ctx) * groupIn, {g})
-                     : nb.getIndexAttr(0);
+    inOffsets[0] = start(nb, n, 1);
+    inOffsets[1] = start(nb, g, groupIn);
     Value image = n || g ? tensor::ExtractSliceOp::create(
                                nb, loc, input, inOffsets,
                                getAsIndexOpFoldResult(ctx, imageShape),
@@ -172,20 +174,20 @@ Value buildChannelsFirstProduct(OpBuilder &b, conv::ConvOp op, Value input,
             : columns(nb, op, image);
     // The core's input [N=1, OCg, ICg*K], and the group's bias.
     Value groupRows =
-        groups == 1 ? rows
-                    : tensor::ExtractSliceOp::create(
-                          nb, loc, type({1, groupOut, reduction}), rows,
-                          SmallVector<OpFoldResult>{at(g), nb.getIndexAttr(0),
-                                                    nb.getIndexAttr(0)},
-                          getAsIndexOpFoldResult(ctx, {1, groupOut, reduction}),
-                          SmallVector<OpFoldResult>(3, nb.getIndexAttr(1)))
-                          .getResult();
+        groups == 1
+            ? rows
+            : tensor::ExtractSliceOp::create(
+                  nb, loc, type({1, groupOut, reduction}), rows,
+                  SmallVector<OpFoldResult>{start(nb, g, 1), nb.getIndexAttr(0),
+                                            nb.getIndexAttr(0)},
+                  getAsIndexOpFoldResult(ctx, {1, groupOut, reduction}),
+                  SmallVector<OpFoldResult>(3, nb.getIndexAttr(1)))
+                  .getResult();
     Value groupBias = bias;
     if (bias && groups > 1)
       groupBias = tensor::ExtractSliceOp::create(
           nb, loc, type({groupOut}), bias,
-          SmallVector<OpFoldResult>{affine::makeComposedFoldedAffineApply(
-              nb, loc, getAffineDimExpr(0, ctx) * groupOut, {g})},
+          SmallVector<OpFoldResult>{start(nb, g, groupOut)},
           SmallVector<OpFoldResult>{nb.getIndexAttr(groupOut)},
           SmallVector<OpFoldResult>{nb.getIndexAttr(1)});
     static const int64_t kUnit[] = {1};
@@ -227,11 +229,7 @@ Value buildChannelsFirstProduct(OpBuilder &b, conv::ConvOp op, Value input,
           Value g = groups > 1 ? ivs.back() : Value();
           Value part = productOf(nb, n, g);
           SmallVector<OpFoldResult> outOffsets{
-              n ? OpFoldResult(n) : nb.getIndexAttr(0),
-              g ? affine::makeComposedFoldedAffineApply(
-                      nb, loc, getAffineDimExpr(0, ctx) * groupOut, {g})
-                : nb.getIndexAttr(0),
-              nb.getIndexAttr(0)};
+              start(nb, n, 1), start(nb, g, groupOut), nb.getIndexAttr(0)};
           return {tensor::InsertSliceOp::create(
               nb, loc, part, carried[0], outOffsets,
               getAsIndexOpFoldResult(ctx, {1, groupOut, positions}),
