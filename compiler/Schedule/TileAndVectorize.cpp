@@ -162,19 +162,16 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   // one thread; on a quiet machine, shared they now run 1.15-1.6x faster at
   // 2 threads (a 56x56 one at stride 2 1.6x, a 3x3/2 max pool 1.7x), while
   // a 28x28x32 one (0.23 M, below the threshold) lost 12% when shared.
-  // Counted up to the threshold only, so the product cannot overflow.
+  // Counted in floating point, so the product cannot overflow; a dynamic
+  // extent counts as enough work.
   if (core.getNumReductionLoops() == 0)
     minParallelWork /= kCopyWorkFactor;
-  int64_t work = 1;
-  double totalWork = 1;
-  for (int64_t range : core.getStaticLoopRanges()) {
-    totalWork *=
-        ShapedType::isDynamic(range) ? 0.0 : static_cast<double>(range);
-    if (ShapedType::isDynamic(range) || work >= minParallelWork)
-      work = minParallelWork;
-    else if (range > 0)
-      work = range > minParallelWork / work ? minParallelWork : work * range;
-  }
+  double work = 1;
+  for (int64_t range : core.getStaticLoopRanges())
+    work *= ShapedType::isDynamic(range)
+                ? static_cast<double>(minParallelWork)
+                : static_cast<double>(std::max<int64_t>(range, 1));
+  bool enoughWork = work >= static_cast<double>(minParallelWork);
   scf::SCFTilingOptions parallelOptions;
   parallelOptions.setTileSizes(asIndexAttrs(rewriter, schedule.tile));
   parallelOptions.setInterchange(schedule.interchange);
@@ -250,7 +247,7 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
     if (!trips || trips->ugt(1)) {
       if (!recordLoop)
         recordLoop = forOp;
-      if (work >= minParallelWork && parallelMarked++ < kParallelLoops)
+      if (enoughWork && parallelMarked++ < kParallelLoops)
         forOp->setAttr(kParallelLoopAttrName, rewriter.getUnitAttr());
     }
   }
@@ -282,7 +279,7 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
     // the last 4 of 3199 outputs). Not always: the last 4 of 196 positions
     // of an nchw 1x1 conv with 1024 output channels are 1 M multiply-adds
     // (one thread: 7% of ResNet-50 res4a's time at 2 threads).
-    if (totalWork * partialShare < static_cast<double>(minParallelWork))
+    if (work * partialShare < static_cast<double>(minParallelWork))
       partial.getBody()->walk(
           [](scf::ForOp inner) { inner->removeAttr(kParallelLoopAttrName); });
   }
