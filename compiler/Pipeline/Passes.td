@@ -80,9 +80,19 @@ def ConvjitParallelize : Pass<"convjit-parallelize", "mlir::func::FuncOp"> {
     regions) join the marked loop nested in them the same way, the views
     and index arithmetic between them moved into the body: the threads fork
     once for all phases (DCGAN's layer: four forks before) instead of once
-    per iteration.
+    per iteration. Nests next to each other whose loops carry the same
+    `convjit.partition` (parts of one result that write disjoint outputs and
+    read nothing another part writes) become one scf.parallel over the
+    `threads` threads, each running its share of every part in turn: one
+    fork for all parts, no barrier between them.
   }];
-  let dependentDialects = ["mlir::scf::SCFDialect"];
+  let options = [
+    Option<"threads", "threads", "unsigned", /*default=*/"1",
+           "Threads of the team that runs the parallel loops">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def ConvjitWorkspace : Pass<"convjit-workspace", "mlir::ModuleOp"> {

@@ -109,9 +109,12 @@ std::string convjit::stagePipeline(Stage stage,
                "func.func(convjit-lower-transposes{{target={3}}),"
                "expand-strided-metadata,lower-affine,{1}convert-scf-to-cf,"
                "convjit-lower-to-llvm,{2}reconcile-unrealized-casts{4}",
-               threaded ? "func.func(convjit-parallelize,"
-                          "convert-linalg-to-loops),"
-                        : "func.func(convert-linalg-to-loops),",
+               threaded
+                   ? llvm::formatv("func.func(convjit-parallelize{{"
+                                   "threads={0}},convert-linalg-to-loops),",
+                                   options.threads)
+                         .str()
+                   : std::string("func.func(convert-linalg-to-loops),"),
                threaded ? llvm::formatv("convert-scf-to-openmp{{num-threads="
                                         "{0}},{1},",
                                         options.threads, kCanonicalize)

@@ -261,7 +261,8 @@ static Value sliceWindow(OpBuilder &b, Location loc, linalg::GenericOp op,
 static Value buildRegion(OpBuilder &b, Location loc, linalg::GenericOp op,
                          tensor::PadOp pad, ArrayRef<WindowDim> dims,
                          const BorderRegion &region, ArrayRef<Value> instance,
-                         Value output, const TargetInfo &target,
+                         Value output, IntegerAttr partition,
+                         const TargetInfo &target,
                          const ScheduleTuning &tuning) {
   unsigned rank = dims.size();
   auto outType = cast<RankedTensorType>(output.getType());
@@ -375,6 +376,7 @@ static Value buildRegion(OpBuilder &b, Location loc, linalg::GenericOp op,
                  : chooseChannelwiseSchedule(copy.getStaticLoopRanges(), rank,
                                              target, tuning, unitStride);
   copy->setAttr(kScheduleAttrName, schedule.toAttr(b.getContext()));
+  copy->setAttr(kPartitionAttr, partition);
   return tensor::InsertSliceOp::create(
       b, loc, copy.getResult(0), output, outOffsets,
       getAsIndexOpFoldResult(b.getContext(), outSizes), ones);
@@ -414,6 +416,7 @@ void convjit::splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
                                          outType.getElementType());
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  IntegerAttr partition = newPartition(op);
   for (const BorderRegion &region : regions) {
     SmallVector<Value> lbs, ubs, steps;
     SmallVector<unsigned> loopDims;
@@ -433,7 +436,7 @@ void convjit::splitPaddedBorders(RewriterBase &rewriter, linalg::GenericOp op,
           for (auto [dim, iv] : llvm::zip(loopDims, ivs))
             instance[dim] = iv;
           return {buildRegion(b, loc, op, pad, *dims, region, instance,
-                              carried.front(), target, tuning)};
+                              carried.front(), partition, target, tuning)};
         });
     for (scf::ForOp loop : nest.loops)
       loop->setAttr(kIndependentLoopAttr, rewriter.getUnitAttr());

@@ -1146,6 +1146,8 @@ splitVectorTail(RewriterBase &rewriter, linalg::GenericOp core,
     ConvSchedule partSchedule = schedule;
     partSchedule.tile[ocLoop] = std::min(schedule.tile[ocLoop], width);
     part->setAttr(kScheduleAttrName, partSchedule.toAttr(ctx));
+    // The parts both write the channels they overlap in.
+    part->removeAttr(kPartitionAttr);
     parts.push_back(part);
     output = tensor::InsertSliceOp::create(rewriter, loc, part.getResult(0),
                                            output, offsets, sizes, ones);
@@ -1225,6 +1227,7 @@ static void splitPaddedColumns(RewriterBase &rewriter, linalg::GenericOp core,
                                          outType.getElementType());
   int64_t stride = at(1, 0) - at(0, 0);
   SmallVector<int64_t> ones(outType.getRank(), 1);
+  IntegerAttr partition = newPartition(core);
   // The columns [begin, begin + width) (begin may be a loop's value), as a
   // core of their own inserted into `into`.
   auto buildPart = [&](OpBuilder &b, OpFoldResult begin, int64_t width,
@@ -1270,6 +1273,7 @@ static void splitPaddedColumns(RewriterBase &rewriter, linalg::GenericOp core,
       partSchedule.tile[row] = tileExtent(width, schedule.tile[row]);
     }
     part->setAttr(kScheduleAttrName, partSchedule.toAttr(ctx));
+    part->setAttr(kPartitionAttr, partition);
     return tensor::InsertSliceOp::create(
         b, loc, part.getResult(0), into, offsets,
         getAsIndexOpFoldResult(ctx, shape), getAsIndexOpFoldResult(ctx, ones));

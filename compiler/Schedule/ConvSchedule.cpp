@@ -3,12 +3,25 @@
 #include "Schedule/ConvSchedule.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <cmath>
 #include <numeric>
 
 using namespace mlir;
 using namespace convjit;
+
+IntegerAttr convjit::newPartition(Operation *op) {
+  Operation *scope = op->getParentOfType<FunctionOpInterface>();
+  if (!scope)
+    scope = op;
+  int64_t last = 0;
+  scope->walk([&](Operation *tagged) {
+    if (auto id = tagged->getAttrOfType<IntegerAttr>(kPartitionAttr))
+      last = std::max(last, id.getInt());
+  });
+  return IntegerAttr::get(IntegerType::get(op->getContext(), 64), last + 1);
+}
 
 DictionaryAttr ConvSchedule::toAttr(MLIRContext *context) const {
   Builder b(context);

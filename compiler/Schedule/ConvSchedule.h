@@ -27,6 +27,15 @@ inline constexpr llvm::StringLiteral kScheduleAttrName = "convjit.schedule";
 /// threads of a multithreaded kernel share it (convjit-parallelize).
 inline constexpr llvm::StringLiteral kParallelLoopAttrName =
     "convjit.parallel";
+/// On scheduled ops that together compute one result (a window's interior
+/// and border regions, a row's padded edge columns and the rest): the ops
+/// with the same value write disjoint parts of it and read nothing any of
+/// them writes. With threads, convjit-parallelize shares all their tile
+/// loops out in one fork of the team, with no barrier between them; their
+/// loops carry it from convjit-tile-and-vectorize on.
+inline constexpr llvm::StringLiteral kPartitionAttr = "convjit.partition";
+/// A kPartitionAttr value no op in `op`'s function carries yet.
+mlir::IntegerAttr newPartition(mlir::Operation *op);
 
 /// On a conv core reading a zero-padded input: per window dim whose taps
 /// may fall into the padding, a PaddedWindowDim (six numbers). Where a tile

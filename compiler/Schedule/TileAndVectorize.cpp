@@ -142,16 +142,32 @@ static LogicalResult shiftLastTile(RewriterBase &rewriter, scf::ForOp loop,
   return success();
 }
 
+/// Iterations of `op` (multiply-adds of a conv core, elements of a copy),
+/// counted in floating point, so the product cannot overflow; a dynamic
+/// extent counts as `dynamicExtent`.
+static double iterationCount(linalg::LinalgOp op, double dynamicExtent) {
+  double work = 1;
+  for (int64_t range : op.getStaticLoopRanges())
+    work *= ShapedType::isDynamic(range)
+                ? dynamicExtent
+                : static_cast<double>(std::max<int64_t>(range, 1));
+  return work;
+}
+
 /// Tiles `core`'s parallel loops, fusing the op that initializes the output
 /// (fill or bias broadcast) into the tile so the accumulator starts in
 /// registers, and peels the loops whose tile does not divide their range:
 /// the full tiles keep static shapes (and vectorize), the last partial tile
-/// gets its own static, smaller copy. Returns the loop the schedule is
-/// recorded on (the outermost that runs more than once), or null.
+/// gets its own static, smaller copy. `partitionWork` is the iterations of
+/// all ops of `core`'s kPartitionAttr (0 without one): they fork the team
+/// once, so a small part of a large whole is shared too. Returns the loop
+/// the schedule is recorded on (the outermost that runs more than once), or
+/// null.
 static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
                                                 linalg::LinalgOp core,
                                                 const ConvSchedule &schedule,
-                                                int64_t minParallelWork) {
+                                                int64_t minParallelWork,
+                                                double partitionWork) {
   // Iterations of the whole op (multiply-adds of a conv core, elements of
   // a copy): below the threshold a fork and join of the thread team costs
   // more than sharing the work saves (the border bands of a depthwise
@@ -162,16 +178,12 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
   // one thread; on a quiet machine, shared they now run 1.15-1.6x faster at
   // 2 threads (a 56x56 one at stride 2 1.6x, a 3x3/2 max pool 1.7x), while
   // a 28x28x32 one (0.23 M, below the threshold) lost 12% when shared.
-  // Counted in floating point, so the product cannot overflow; a dynamic
-  // extent counts as enough work.
+  // A dynamic extent counts as enough work.
   if (core.getNumReductionLoops() == 0)
     minParallelWork /= kCopyWorkFactor;
-  double work = 1;
-  for (int64_t range : core.getStaticLoopRanges())
-    work *= ShapedType::isDynamic(range)
-                ? static_cast<double>(minParallelWork)
-                : static_cast<double>(std::max<int64_t>(range, 1));
-  bool enoughWork = work >= static_cast<double>(minParallelWork);
+  double work = iterationCount(core, static_cast<double>(minParallelWork));
+  bool enoughWork =
+      std::max(work, partitionWork) >= static_cast<double>(minParallelWork);
   scf::SCFTilingOptions parallelOptions;
   parallelOptions.setTileSizes(asIndexAttrs(rewriter, schedule.tile));
   parallelOptions.setInterchange(schedule.interchange);
@@ -212,6 +224,9 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
        {kPaddedTapsAttrName, kLaneRotationAttrName, kFlatChannelsAttrName})
     if (Attribute attr = core->getAttr(name))
       fused->tiledAndFusedOps.front()->setAttr(name, attr);
+  if (Attribute partition = core->getAttr(kPartitionAttr))
+    for (LoopLikeOpInterface loop : fused->loops)
+      loop->setAttr(kPartitionAttr, partition);
   for (Operation *op : llvm::drop_begin(fused->tiledAndFusedOps))
     op->setAttr(kTiledInitAttr, rewriter.getUnitAttr());
   // The ReLU of the result (kReluResultAttr) on each tile, vectorized with
@@ -278,8 +293,10 @@ static FailureOr<Operation *> tileParallelLoops(RewriterBase &rewriter,
     // share too little work for a fork of the threads (wav2vec's k10 stem:
     // the last 4 of 3199 outputs). Not always: the last 4 of 196 positions
     // of an nchw 1x1 conv with 1024 output channels are 1 M multiply-adds
-    // (one thread: 7% of ResNet-50 res4a's time at 2 threads).
-    if (work * partialShare < static_cast<double>(minParallelWork))
+    // (one thread: 7% of ResNet-50 res4a's time at 2 threads). A part of a
+    // partition shares the fork of the whole.
+    if (std::max(work * partialShare, partitionWork) <
+        static_cast<double>(minParallelWork))
       partial.getBody()->walk(
           [](scf::ForOp inner) { inner->removeAttr(kParallelLoopAttrName); });
   }
@@ -1024,6 +1041,11 @@ struct TileAndVectorizePass
       if (op->hasAttr(kScheduleAttrName))
         cores.push_back(op);
     });
+    llvm::SmallDenseMap<Attribute, double> partitionWork;
+    for (linalg::LinalgOp core : cores)
+      if (Attribute partition = core->getAttr(kPartitionAttr))
+        partitionWork[partition] += iterationCount(
+            core, static_cast<double>(minParallelWork.getValue()));
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp core : cores) {
       auto given = ConvSchedule::fromAttr(
@@ -1031,8 +1053,9 @@ struct TileAndVectorizePass
       if (failed(given))
         return signalPassFailure();
       ConvSchedule schedule = *given;
-      auto recordLoop =
-          tileParallelLoops(rewriter, core, schedule, minParallelWork);
+      auto recordLoop = tileParallelLoops(
+          rewriter, core, schedule, minParallelWork,
+          partitionWork.lookup(core->getAttr(kPartitionAttr)));
       if (failed(recordLoop))
         return signalPassFailure();
       // The loop nest records what was applied, for --emit=tiled and tests.

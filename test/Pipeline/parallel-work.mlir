@@ -56,3 +56,82 @@ func.func @layout_change(%x: tensor<1x16x16x64xf32>, %init: tensor<1x64x16x16xf3
   } -> tensor<1x64x16x16xf32>
   return %y : tensor<1x64x16x16xf32>
 }
+
+// -----
+
+// Parts of one partition (an interior and a border band) are shared by the
+// threads when all of them together are enough work: the threads fork once
+// for all parts (convjit-parallelize). The band's 9216 iterations alone are
+// below 50000; without the partition it stays on one thread.
+#in = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
+#w = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, c)>
+#out = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
+
+// CHECK-LABEL: func.func @partition
+// CHECK-COUNT-2: {convjit.parallel, convjit.partition = 7 : i64
+// CHECK: scf.for {{.*}} -> (tensor<1x1x16x64xf32>)
+// CHECK-COUNT-2: {convjit.parallel, convjit.partition = 7 : i64
+// CHECK-LABEL: func.func @no_partition
+// CHECK: convjit.parallel
+// CHECK: scf.for {{.*}} -> (tensor<1x1x16x64xf32>)
+// CHECK-NOT: convjit.parallel
+// CHECK: return
+func.func @partition(%x: tensor<1x18x18x64xf32>, %band: tensor<1x3x18x64xf32>, %w: tensor<3x3x64xf32>, %init: tensor<1x16x16x64xf32>, %binit: tensor<1x1x16x64xf32>) -> (tensor<1x16x16x64xf32>, tensor<1x1x16x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x18x18x64xf32>, tensor<3x3x64xf32>) outs(%acc : tensor<1x16x16x64xf32>)
+       attrs = {convjit.partition = 7 : i64,
+                convjit.schedule = {tile = array<i64: 1, 1, 4, 8, 0, 0>,
+                                    reduce = array<i64: 0, 0, 0, 0, 1, 1>,
+                                    interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x16x64xf32>
+  %bacc = linalg.fill ins(%zero : f32) outs(%binit : tensor<1x1x16x64xf32>) -> tensor<1x1x16x64xf32>
+  %b = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+       ins(%band, %w : tensor<1x3x18x64xf32>, tensor<3x3x64xf32>) outs(%bacc : tensor<1x1x16x64xf32>)
+       attrs = {convjit.partition = 7 : i64,
+                convjit.schedule = {tile = array<i64: 1, 1, 4, 8, 0, 0>,
+                                    reduce = array<i64: 0, 0, 0, 0, 1, 1>,
+                                    interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
+  ^bb0(%a: f32, %bb: f32, %c: f32):
+    %m = arith.mulf %a, %bb : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x16x64xf32>
+  return %y, %b : tensor<1x16x16x64xf32>, tensor<1x1x16x64xf32>
+}
+
+func.func @no_partition(%x: tensor<1x18x18x64xf32>, %band: tensor<1x3x18x64xf32>, %w: tensor<3x3x64xf32>, %init: tensor<1x16x16x64xf32>, %binit: tensor<1x1x16x64xf32>) -> (tensor<1x16x16x64xf32>, tensor<1x1x16x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+       ins(%x, %w : tensor<1x18x18x64xf32>, tensor<3x3x64xf32>) outs(%acc : tensor<1x16x16x64xf32>)
+       attrs = {convjit.schedule = {tile = array<i64: 1, 1, 4, 8, 0, 0>,
+                                    reduce = array<i64: 0, 0, 0, 0, 1, 1>,
+                                    interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x16x64xf32>
+  %bacc = linalg.fill ins(%zero : f32) outs(%binit : tensor<1x1x16x64xf32>) -> tensor<1x1x16x64xf32>
+  %b = linalg.generic {indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+       ins(%band, %w : tensor<1x3x18x64xf32>, tensor<3x3x64xf32>) outs(%bacc : tensor<1x1x16x64xf32>)
+       attrs = {convjit.schedule = {tile = array<i64: 1, 1, 4, 8, 0, 0>,
+                                    reduce = array<i64: 0, 0, 0, 0, 1, 1>,
+                                    interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
+  ^bb0(%a: f32, %bb: f32, %c: f32):
+    %m = arith.mulf %a, %bb : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x16x64xf32>
+  return %y, %b : tensor<1x16x16x64xf32>, tensor<1x1x16x64xf32>
+}

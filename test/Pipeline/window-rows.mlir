@@ -8,7 +8,7 @@
 // RUN: convjit-opt %s --convert-conv-to-linalg --canonicalize "--convjit-choose-schedules=target=avx512 tile-rows=3" --split-input-file | FileCheck %s --check-prefix=ROWS3
 
 // CHECK-LABEL: func.func @large_plane
-// CHECK: convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 2, 6, 16, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 1, 1>}
+// CHECK: convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 2, 6, 16, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 1, 1>}
 // AVX2-LABEL: func.func @large_plane
 // AVX2: tile = array<i64: 1, 1, {{[0-9]+}}, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
 // ROWS3-LABEL: func.func @large_plane
@@ -23,7 +23,7 @@ func.func @large_plane(%x: tensor<1x40x40x32xf32>, %w: tensor<32x1x3x3xf32>) -> 
 
 // CHECK-LABEL: func.func @small_plane
 // CHECK-NOT: tile = array<i64: 1, 2,
-// CHECK: convjit.conv_core, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 12, 16, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
+// CHECK: convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 12, 16, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
 func.func @small_plane(%x: tensor<1x14x14x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x14x14x32xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
       : (tensor<1x14x14x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x14x14x32xf32>
