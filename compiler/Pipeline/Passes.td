@@ -95,6 +95,24 @@ def ConvjitParallelize : Pass<"convjit-parallelize", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def ConvjitMergeParallelRegions
+    : Pass<"convjit-merge-parallel-regions", "mlir::func::FuncOp"> {
+  let summary = "Fork the thread team once for consecutive parallel regions";
+  let description = [{
+    Runs after convert-scf-to-openmp. Each scf.parallel became an
+    omp.parallel region: a fork of the team and a join. A region that
+    follows another in the same block, with only ops free of memory effects
+    or without results between them, moves into the one before: the ops
+    free of memory effects move ahead of both regions, the others run on one
+    thread in an omp.single (whose barrier the other threads wait at). The
+    work-sharing loop that ended the first region keeps its barrier, so the
+    second starts only when the first is done, as after a join. An nchw
+    layer's layout change, conv and layout change back: one fork instead of
+    three.
+  }];
+  let dependentDialects = ["mlir::omp::OpenMPDialect"];
+}
+
 def ConvjitWorkspace : Pass<"convjit-workspace", "mlir::ModuleOp"> {
   let summary = "Carve convjit_run's temporaries out of one caller-owned buffer";
   let description = [{

@@ -116,7 +116,8 @@ std::string convjit::stagePipeline(Stage stage,
                          .str()
                    : std::string("func.func(convert-linalg-to-loops),"),
                threaded ? llvm::formatv("convert-scf-to-openmp{{num-threads="
-                                        "{0}},{1},",
+                                        "{0}},{1},func.func(convjit-merge-"
+                                        "parallel-regions),",
                                         options.threads, kCanonicalize)
                               .str()
                         : std::string(),
