@@ -184,7 +184,8 @@ static void shareOutTogether(RewriterBase &rewriter,
   auto team = scf::ParallelOp::create(rewriter, loc, ValueRange{zero},
                                       ValueRange{teamSize}, ValueRange{one});
   Value thread = team.getInductionVars().front();
-  AffineExpr d0 = getAffineDimExpr(0, ctx), s0 = getAffineSymbolExpr(0, ctx);
+  AffineExpr d0 = getAffineDimExpr(0, ctx);
+  llvm::SmallDenseMap<int64_t, Value> constants;
   for (MutableArrayRef<scf::ForOp> nest : nests) {
     SmallVector<int64_t> trips = *constantTrips(nest);
     int64_t total = 1;
@@ -202,19 +203,36 @@ static void shareOutTogether(RewriterBase &rewriter,
       auto loop = scf::ForOp::create(rewriter, loc, begin, end, one);
       rewriter.setInsertionPointToStart(loop.getBody());
       // The collapsed index, the last loop of the order varying fastest.
+      // Divided in arith, not affine.apply: affine maps would be composed
+      // into every index computed from the loop's values and each lowered
+      // with its own division (378 signed divisions and 756 selects in
+      // MobileNetV2's 56x56 depthwise layer, twice its compile time).
       SmallVector<Value> ivs;
       int64_t inner = total;
+      auto constant = [&](int64_t value) -> Value {
+        Value &known = constants[value];
+        if (!known) {
+          OpBuilder::InsertionGuard guard(rewriter);
+          rewriter.setInsertionPoint(team);
+          known = arith::ConstantIndexOp::create(rewriter, loc, value);
+        }
+        return known;
+      };
       for (auto [shared, trip] : llvm::zip(order, trips)) {
-        AffineExpr index = d0.floorDiv(inner / trip);
+        Value index = loop.getInductionVar();
+        if (inner / trip > 1)
+          index = arith::DivUIOp::create(rewriter, loc, index,
+                                         constant(inner / trip));
         if (inner != total)
-          index = index % trip;
+          index = arith::RemUIOp::create(rewriter, loc, index, constant(trip));
         inner /= trip;
-        ivs.push_back(getValueOrCreateConstantIndexOp(
-            rewriter, loc,
-            affine::makeComposedFoldedAffineApply(
-                rewriter, loc,
-                s0 + index * *getConstantIntValue(shared.getStep()),
-                {loop.getInductionVar(), shared.getLowerBound()})));
+        int64_t step = *getConstantIntValue(shared.getStep());
+        if (step != 1)
+          index = arith::MulIOp::create(rewriter, loc, index, constant(step));
+        if (!isZeroInteger(shared.getLowerBound()))
+          index = arith::AddIOp::create(rewriter, loc, index,
+                                        shared.getLowerBound());
+        ivs.push_back(index);
       }
       return std::make_pair(loop.getBody(), ivs);
     });

@@ -11,27 +11,27 @@
 
 // CHECK-DAG: #[[BEGIN_A:.+]] = affine_map<(d0) -> (d0 * 14)>
 // CHECK-DAG: #[[END_A:.+]] = affine_map<(d0) -> (d0 * 14 + 14)>
-// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0) -> (d0 floordiv 7)>
-// CHECK-DAG: #[[COL:.+]] = affine_map<(d0) -> (d0 * 8 - (d0 floordiv 7) * 56)>
 // CHECK-DAG: #[[BEGIN_B:.+]] = affine_map<(d0) -> (d0 * 3)>
 // CHECK-DAG: #[[END_B:.+]] = affine_map<(d0) -> (d0 * 3 + 3)>
-// CHECK-DAG: #[[TILE:.+]] = affine_map<(d0) -> (d0 floordiv 2)>
-// CHECK-DAG: #[[EDGE:.+]] = affine_map<(d0) -> (d0 mod 2)>
 // CHECK-LABEL: func.func @interior_and_edges
 // CHECK: %[[FOUR:.+]] = arith.constant 4.0
+// CHECK: %[[C7:.+]] = arith.constant 7 : index
+// CHECK-NEXT: %[[C8:.+]] = arith.constant 8 : index
+// CHECK-NEXT: %[[C2:.+]] = arith.constant 2 : index
 // CHECK: scf.parallel (%[[T:.+]]) = (%c0{{.*}}) to (%c2{{.*}}) step (%c1{{.*}})
 // CHECK-NEXT: %[[A0:.+]] = affine.apply #[[BEGIN_A]](%[[T]])
 // CHECK-NEXT: %[[A1:.+]] = affine.apply #[[END_A]](%[[T]])
 // CHECK-NEXT: scf.for %[[I:.+]] = %[[A0]] to %[[A1]] step %c1
-// CHECK-NEXT: %[[R:.+]] = affine.apply #[[ROW]](%[[I]])
-// CHECK-NEXT: %[[C:.+]] = affine.apply #[[COL]](%[[I]])
-// CHECK: memref.store %{{.+}}, %{{.+}}[%[[R]], %[[C]]]
+// CHECK-NEXT: %[[R:.+]] = arith.divui %[[I]], %[[C7]]
+// CHECK-NEXT: %[[CI:.+]] = arith.remui %[[I]], %[[C7]]
+// CHECK-NEXT: %[[C:.+]] = arith.muli %[[CI]], %[[C8]]
+// CHECK-NEXT: memref.store %{{.+}}, %{{.+}}[%[[R]], %[[C]]]
 // CHECK: %[[B0:.+]] = affine.apply #[[BEGIN_B]](%[[T]])
 // CHECK-NEXT: %[[B1:.+]] = affine.apply #[[END_B]](%[[T]])
 // CHECK-NEXT: scf.for %[[J:.+]] = %[[B0]] to %[[B1]] step %c1
-// CHECK-NEXT: %[[TL:.+]] = affine.apply #[[TILE]](%[[J]])
-// CHECK-NEXT: %[[E:.+]] = affine.apply #[[EDGE]](%[[J]])
-// CHECK: memref.store %[[FOUR]], %{{.+}}[%[[E]], %[[TL]]]
+// CHECK-NEXT: %[[TL:.+]] = arith.divui %[[J]], %[[C2]]
+// CHECK-NEXT: %[[E:.+]] = arith.remui %[[J]], %[[C2]]
+// CHECK-NEXT: memref.store %[[FOUR]], %{{.+}}[%[[E]], %[[TL]]]
 // CHECK-NOT: scf.parallel
 // CHECK: return
 // THREE-LABEL: func.func @interior_and_edges
