@@ -78,9 +78,10 @@ std::string convjit::stagePipeline(Stage stage,
     // compares pairwise (with Presburger sets) and a subview to lower. On a
     // depthwise layer with nine regions that was half of bufferization.
     return llvm::formatv("func.func(convjit-tile-and-vectorize{{"
-                         "min-parallel-work={0}}),{1},cse,"
+                         "min-parallel-work={0} threads={2}}),{1},cse,"
                          "fold-tensor-subset-ops,{1},cse",
-                         options.minParallelWork, kCanonicalize)
+                         options.minParallelWork, kCanonicalize,
+                         options.threads)
         .str();
   case Stage::LLVM:
     // Temporaries (padded inputs, layout changes) live in the workspace the

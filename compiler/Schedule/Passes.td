@@ -91,13 +91,19 @@ def ConvjitTileAndVectorize
     The two outermost tile loops that run more than once are marked
     `convjit.parallel` (multithreaded kernels divide the work there), for
     ops of at least `min-parallel-work` iterations (an eighth of that for
-    ops without reductions: layout changes, group-major copies).
+    ops without reductions: layout changes, group-major copies). With
+    `threads` above 1, a smaller op that is a part of a `convjit.partition`
+    is marked when all parts together are that much work (they share one
+    fork, convjit-parallelize); its loops carry the partition.
   }];
   let options = [
     Option<"minParallelWork", "min-parallel-work", "int64_t",
            /*default=*/"262144",
            "Ops with fewer iterations (multiply-adds, elements) run on one "
            "thread: a fork and join of the team costs more than they save">,
+    Option<"threads", "threads", "unsigned", /*default=*/"1",
+           "Threads of the kernel (the parts of a partition are shared "
+           "only with more than one)">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",

@@ -1043,7 +1043,8 @@ struct TileAndVectorizePass
     });
     llvm::SmallDenseMap<Attribute, double> partitionWork;
     for (linalg::LinalgOp core : cores)
-      if (Attribute partition = core->getAttr(kPartitionAttr))
+      if (Attribute partition = core->getAttr(kPartitionAttr);
+          partition && threads > 1)
         partitionWork[partition] += iterationCount(
             core, static_cast<double>(minParallelWork.getValue()));
     IRRewriter rewriter(&getContext());

@@ -5,7 +5,8 @@
 // An op without reductions (a layout change) moves an element in the time
 // of several multiply-adds: shared from an eighth of the threshold (16384
 // elements: parallel over 50000, not over 200000).
-// RUN: convjit-opt %s --convjit-tile-and-vectorize=min-parallel-work=50000 --canonicalize --split-input-file | FileCheck %s
+// RUN: convjit-opt %s "--convjit-tile-and-vectorize=min-parallel-work=50000 threads=2" --canonicalize --split-input-file | FileCheck %s
+// RUN: convjit-opt %s --convjit-tile-and-vectorize=min-parallel-work=50000 --canonicalize --split-input-file | FileCheck %s --check-prefix=ONE
 // RUN: convjit-opt %s --convjit-tile-and-vectorize=min-parallel-work=200000 --canonicalize --split-input-file | FileCheck %s --check-prefix=HIGH
 
 #in = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
@@ -62,7 +63,8 @@ func.func @layout_change(%x: tensor<1x16x16x64xf32>, %init: tensor<1x64x16x16xf3
 // Parts of one partition (an interior and a border band) are shared by the
 // threads when all of them together are enough work: the threads fork once
 // for all parts (convjit-parallelize). The band's 9216 iterations alone are
-// below 50000; without the partition it stays on one thread.
+// below 50000; without the partition, or compiled for one thread (where
+// marks only decide how last tiles are split), it is not marked.
 #in = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
 #w = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, c)>
 #out = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
@@ -71,6 +73,10 @@ func.func @layout_change(%x: tensor<1x16x16x64xf32>, %init: tensor<1x64x16x16xf3
 // CHECK-COUNT-2: {convjit.parallel, convjit.partition = 7 : i64
 // CHECK: scf.for {{.*}} -> (tensor<1x1x16x64xf32>)
 // CHECK-COUNT-2: {convjit.parallel, convjit.partition = 7 : i64
+// ONE-LABEL: func.func @partition
+// ONE: scf.for {{.*}} -> (tensor<1x1x16x64xf32>)
+// ONE-NOT: convjit.parallel
+// ONE: return
 // CHECK-LABEL: func.func @no_partition
 // CHECK: convjit.parallel
 // CHECK: scf.for {{.*}} -> (tensor<1x1x16x64xf32>)
