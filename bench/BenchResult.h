@@ -20,6 +20,9 @@
 
 namespace convjit::bench {
 
+/// A spread of rounds above which a time is flagged as noisy.
+inline constexpr double kNoisySpread = 0.10;
+
 /// One system's time on one layer.
 struct PeerTime {
   enum class State {
@@ -31,12 +34,14 @@ struct PeerTime {
   };
   State state = State::NotRun;
   double ms = 0;
-  /// Round-to-round spread over the median; > 0.1 is flagged as noisy.
+  /// Round-to-round spread over the median; above kNoisySpread the rounds
+  /// disagree (flagged '*').
   double spread = 0;
   /// Why it was not measured (one line).
   std::string note;
 
   bool measured() const { return state == State::Measured; }
+  bool noisy() const { return measured() && spread > kNoisySpread; }
   static PeerTime measurement(double ms, double spread);
   static PeerTime failure(State state, std::string note);
 };
@@ -84,6 +89,9 @@ struct BenchRow {
   /// BenchRun::contendedBelow another process held a core while the layer
   /// ran, and its figures mean little.
   std::optional<double> peakProbe;
+  /// How often the layer was measured: again when the probe after it said
+  /// contended (--retries); the attempt with the fastest probe is kept.
+  unsigned attempts = 1;
 
   std::string layoutName() const;
   /// A key stable across runs: name plus layout.

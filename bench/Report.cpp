@@ -25,8 +25,6 @@ std::string convjit::bench::formatFixed(double value, int decimals) {
 
 namespace {
 
-constexpr double kNoisySpread = 0.10;
-
 std::string percent(double fraction) {
   return formatFixed(fraction * 100, 0) + "%";
 }
@@ -61,7 +59,7 @@ std::string timeCell(const BenchRow &row, const PeerTime &time, double peak,
   } else {
     cell = formatFixed(time.ms, 3) + "ms";
   }
-  if (time.spread > kNoisySpread)
+  if (time.noisy())
     cell += "*";
   return cell;
 }
@@ -257,7 +255,10 @@ void convjit::bench::printProgress(llvm::raw_ostream &os, const BenchRow &row,
      << timeCell(row, row.convjit, 0, false) << ", oneDNN any "
      << timeCell(row, row.oneDnnAny, 0, false) << ", oneDNN "
      << row.layoutName() << " " << timeCell(row, row.oneDnnUser, 0, false)
-     << ", check " << checkCell(row.check) << "\n";
+     << ", check " << checkCell(row.check);
+  if (row.attempts > 1)
+    os << " (measured " << row.attempts << " times: its rounds were disturbed)";
+  os << "\n";
   os.flush();
 }
 

@@ -112,6 +112,11 @@ struct Flags {
       "contended-below", cl::init(0.85), cl::cat(category), cl::Hidden,
       cl::desc("Flag a layer contended when the FMA loop after it runs below "
                "this fraction of the starting peak")};
+  cl::opt<unsigned> retries{
+      "retries", cl::init(2), cl::cat(category),
+      cl::desc("Measure a layer again, up to this many times, when its rounds "
+               "disagree or the FMA loop after it says another process took "
+               "a core; the least disturbed attempt is kept")};
   cl::opt<uint64_t> seed{"seed", cl::init(1), cl::cat(category),
                          cl::desc("Seed of the random tensors")};
   cl::opt<std::string> python{"python", cl::init("/usr/bin/python3"),
@@ -257,6 +262,21 @@ void addTorchColumns(const Flags &flags, const char *argv0,
   }
 }
 
+/// How far a layer's measurement is from undisturbed: the largest spread
+/// of rounds above the noisy mark, or how far the FMA loop after it fell
+/// below --contended-below; 0 when neither.
+double disturbanceOf(llvm::ArrayRef<BenchRow> rows, std::optional<double> probe,
+                     const Flags &flags) {
+  double disturbance = 0;
+  if (probe && *probe < flags.contendedBelow)
+    disturbance = flags.contendedBelow - *probe;
+  for (const BenchRow &row : rows)
+    for (const PeerTime *time : {&row.convjit, &row.oneDnnAny, &row.oneDnnUser})
+      if (time->noisy())
+        disturbance = std::max(disturbance, time->spread - kNoisySpread);
+  return disturbance;
+}
+
 /// Exit status 1 for wrong outputs (convjit's, or oneDNN's against the
 /// reference), convjit failures and a failed baseline check, each said on
 /// stderr.
@@ -353,14 +373,33 @@ int main(int argc, char **argv) {
   size_t total = list->layers.size() * layouts.size();
   run.contendedBelow = flags.contendedBelow;
   for (auto [index, spec] : llvm::enumerate(list->layers)) {
-    std::vector<BenchRow> rows = benchLayer(spec, layouts, options);
-    // A neighbour that takes a core for a few seconds can sit out all of a
-    // layer's interleaved rounds (no spread to flag) and halve it: the FMA
-    // loop right after the layer tells.
-    PeakFlops probe = measurePeakFlops(flags.threads);
-    for (BenchRow &row : rows) {
+    // A neighbour that takes a core for a while makes a layer's rounds
+    // disagree, or sits out all of them (no spread to flag) and halves it:
+    // the FMA loop right after the layer tells. Either way the layer is
+    // measured again.
+    std::vector<BenchRow> rows;
+    std::optional<double> probe;
+    double leastDisturbance = 0;
+    unsigned attempts = 0;
+    while (attempts <= flags.retries) {
+      std::vector<BenchRow> attempt = benchLayer(spec, layouts, options);
+      ++attempts;
+      std::optional<double> fraction;
       if (run.peakStart.gflops > 0)
-        row.peakProbe = probe.medianGflops / run.peakStart.gflops;
+        fraction =
+            measurePeakFlops(flags.threads).medianGflops / run.peakStart.gflops;
+      double disturbance = disturbanceOf(attempt, fraction, flags);
+      if (rows.empty() || disturbance < leastDisturbance) {
+        rows = std::move(attempt);
+        probe = fraction;
+        leastDisturbance = disturbance;
+      }
+      if (leastDisturbance == 0)
+        break;
+    }
+    for (BenchRow &row : rows) {
+      row.peakProbe = probe;
+      row.attempts = attempts;
       printProgress(llvm::errs(), row, run.rows.size(), total);
       run.rows.push_back(std::move(row));
       layerOfRow.push_back(index);
