@@ -95,12 +95,11 @@ struct MergeParallelRegionsPass
       rewriter.setInsertionPoint(end);
       auto single = omp::SingleOp::create(rewriter, serial.front()->getLoc(),
                                           omp::SingleOperands{});
-      Block *singleBody = rewriter.createBlock(&single.getRegion());
+      rewriter.createBlock(&single.getRegion());
       auto terminator =
           omp::TerminatorOp::create(rewriter, serial.front()->getLoc());
       for (Operation *op : serial)
         op->moveBefore(terminator);
-      (void)singleBody;
     }
     Block &nextBody = next.getRegion().front();
     rewriter.eraseOp(nextBody.getTerminator());
