@@ -58,8 +58,17 @@ def ConvjitVectorizeCopies
     and stores of a cache line (64 bytes), with one shorter vector for a
     remainder, in a loop nest over the other dimensions. A copy or fill whose
     innermost dimension is strided is left alone (it lowers to scalar loops).
-    The kernel's LLVM pipeline then needs no loop vectorizer.
+    The kernel's LLVM pipeline then needs no loop vectorizer. With
+    `min-parallel-work` set (kernels for more than one thread), a copy or
+    fill at the function's top level of at least an eighth of that many
+    elements gets its outermost loop marked `convjit.parallel`.
   }];
+  let options = [
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"-1",
+           "Share copies and fills of at least 1/8 of this many elements "
+           "among the threads (negative: never)">,
+  ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect",

@@ -107,7 +107,7 @@ std::string convjit::stagePipeline(Stage stage,
                "func.func(convjit-unroll-windows),{5},"
                "convjit-workspace,"
                "buffer-deallocation-pipeline,convjit-copies-to-linalg,"
-               "func.func(convjit-vectorize-copies),"
+               "func.func(convjit-vectorize-copies{6}),"
                "{0}"
                "func.func(convjit-scalarize-reads),"
                "convert-vector-to-scf{{full-unroll},"
@@ -129,7 +129,11 @@ std::string convjit::stagePipeline(Stage stage,
                threaded ? "convert-openmp-to-llvm," : "", options.target.name,
                threaded ? ("," + kCanonicalizeBottomUp + ",cse").str()
                         : std::string(),
-               kCanonicalize)
+               kCanonicalize,
+               threaded ? llvm::formatv("{{min-parallel-work={0}}",
+                                        options.minParallelWork)
+                              .str()
+                        : std::string())
         .str();
   case Stage::LLVMIR:
   case Stage::Asm:

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Pipeline/PassDetail.h"
+#include "Schedule/ConvSchedule.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,6 +26,7 @@ namespace convjit {
 } // namespace convjit
 
 using namespace mlir;
+using namespace convjit;
 
 /// Bytes moved per vector load and store: a cache line.
 static constexpr int64_t kVectorBytes = 64;
@@ -50,8 +52,8 @@ static Value collapseTrailing(RewriterBase &rewriter, Location loc, Value value,
 /// `target` with vector loops. Fails, leaving the op alone, when the
 /// innermost dimension is not contiguous in every operand.
 static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
-                                   Value source, Value fillValue,
-                                   Value target) {
+                                   Value source, Value fillValue, Value target,
+                                   int64_t minParallelWork) {
   auto targetType = cast<MemRefType>(target.getType());
   if (!targetType.hasStaticShape() || targetType.getRank() == 0)
     return failure();
@@ -100,6 +102,13 @@ static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
     vector::StoreOp::create(b, loc, row, target, indices);
   };
   // The outer dimensions as a loop nest, one row per innermost iteration.
+  // A big copy or fill of the kernel's top level (a padded input's copy:
+  // 400 KB of ResNet-50's res3b, which one thread moved while the other
+  // waited) is shared by the threads over its outermost loop
+  // (convjit-parallelize); its rows are disjoint.
+  bool shared =
+      minParallelWork >= 0 && isa<FunctionOpInterface>(op->getParentOp()) &&
+      targetType.getNumElements() * kCopyWorkFactor >= minParallelWork;
   SmallVector<Value> outer;
   for (int64_t d = 0; d < rank - 1; ++d) {
     if (rowType.getDimSize(d) == 1) {
@@ -109,6 +118,10 @@ static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
     auto loop =
         scf::ForOp::create(rewriter, loc, constant(0),
                            constant(rowType.getDimSize(d)), constant(1));
+    if (shared) {
+      loop->setAttr(kParallelLoopAttrName, rewriter.getUnitAttr());
+      shared = false;
+    }
     outer.push_back(loop.getInductionVar());
     rewriter.setInsertionPointToStart(loop.getBody());
   }
@@ -132,6 +145,8 @@ static LogicalResult vectorizeRows(RewriterBase &rewriter, Operation *op,
 namespace {
 struct VectorizeCopiesPass
     : public convjit::impl::ConvjitVectorizeCopiesBase<VectorizeCopiesPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
@@ -143,11 +158,11 @@ struct VectorizeCopiesPass
       if (auto copy = dyn_cast<linalg::CopyOp>(op)) {
         if (copy.hasPureBufferSemantics())
           (void)vectorizeRows(rewriter, op, copy.getInputs().front(), Value(),
-                              copy.getOutputs().front());
+                              copy.getOutputs().front(), minParallelWork);
       } else if (auto fill = dyn_cast<linalg::FillOp>(op)) {
         if (fill.hasPureBufferSemantics())
           (void)vectorizeRows(rewriter, op, Value(), fill.getInputs().front(),
-                              fill.getOutputs().front());
+                              fill.getOutputs().front(), minParallelWork);
       }
     }
   }

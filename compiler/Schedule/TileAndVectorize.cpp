@@ -64,14 +64,6 @@ static constexpr int64_t kMaxRecomputedFraction = 32; // 1/32
 /// rest of 8-wide vectors: partial loads and shuffles per tap): worth
 /// recomputing up to a quarter of the row instead.
 static constexpr int64_t kMaxRecomputedVectorFraction = 4; // 1/4
-/// An op without reductions (a layout change, a group-major copy of the
-/// input, an epilogue) moves an element in the time of several vectorized
-/// multiply-adds: its tile loops are shared from this many times less
-/// work. At 2 threads ResNeXt's 512-channel g32 layer (its input's
-/// group-major copy, 100 K elements) ran 1.05x faster so, `nchw` layers
-/// with their layout changes 1.03-1.9x (ResNet-50 res2a 1x1: 178 -> 333
-/// GFLOPS), none slower.
-static constexpr int64_t kCopyWorkFactor = 8;
 
 /// Runs the last, partial tile of `loop` as a whole tile shifted back to
 /// end at the upper bound, instead of peeling it into a second, smaller
