@@ -156,8 +156,9 @@ static bool onlyPureOpsBetween(Operation *first, Operation *second) {
   return true;
 }
 
-/// Runs `nests` (the parts of one kPartitionAttr, in order in one block) in
-/// one parallel loop over the threads: thread t runs the t-th of `threads`
+/// Runs `nests` (the parts of one kPartitionAttr, in order in one block,
+/// with `trips` the constantTrips of each) in one parallel loop over the
+/// threads: thread t runs the t-th of `threads`
 /// equal ranges of each nest's collapsed iterations, one nest after the
 /// other, with no barrier between them (the parts write disjoint outputs and
 /// read nothing another part writes). One fork of the team instead of one
@@ -166,6 +167,7 @@ static bool onlyPureOpsBetween(Operation *first, Operation *second) {
 /// run on one thread while the other waits.
 static void shareOutTogether(RewriterBase &rewriter,
                              MutableArrayRef<SmallVector<scf::ForOp>> nests,
+                             ArrayRef<SmallVector<int64_t>> trips,
                              unsigned threads) {
   Operation *first = nests.front().front();
   for (auto [before, after] : llvm::zip(nests.drop_back(), nests.drop_front()))
@@ -186,10 +188,9 @@ static void shareOutTogether(RewriterBase &rewriter,
   Value thread = team.getInductionVars().front();
   AffineExpr d0 = getAffineDimExpr(0, ctx);
   llvm::SmallDenseMap<int64_t, Value> constants;
-  for (MutableArrayRef<scf::ForOp> nest : nests) {
-    SmallVector<int64_t> trips = *constantTrips(nest);
+  for (auto [nest, nestTrips] : llvm::zip(nests, trips)) {
     int64_t total = 1;
-    for (int64_t trip : trips)
+    for (int64_t trip : nestTrips)
       total *= trip;
     replaceNest(rewriter, nest, [&](MutableArrayRef<scf::ForOp> order) {
       rewriter.setInsertionPoint(team.getBody()->getTerminator());
@@ -218,7 +219,7 @@ static void shareOutTogether(RewriterBase &rewriter,
         }
         return known;
       };
-      for (auto [shared, trip] : llvm::zip(order, trips)) {
+      for (auto [shared, trip] : llvm::zip(order, nestTrips)) {
         Value index = loop.getInductionVar();
         if (inner / trip > 1)
           index = arith::DivUIOp::create(rewriter, loc, index,
@@ -260,15 +261,24 @@ struct ParallelizePass
     // Runs of nests of one partition, next to each other.
     MutableArrayRef<SmallVector<scf::ForOp>> rest = nests;
     while (!rest.empty()) {
-      size_t count = 1;
+      // The trips of each nest of the run, which its shared loop divides.
+      SmallVector<SmallVector<int64_t>> trips;
       Attribute partition = partitionOf(rest.front());
-      if (partition && threads > 1 && constantTrips(rest.front()))
-        while (count < rest.size() && partitionOf(rest[count]) == partition &&
-               constantTrips(rest[count]) &&
-               onlyPureOpsBetween(rest[count - 1].front(), rest[count].front()))
-          ++count;
+      for (size_t next = 0; partition && threads > 1 && next < rest.size();
+           ++next) {
+        if (partitionOf(rest[next]) != partition ||
+            (next > 0 &&
+             !onlyPureOpsBetween(rest[next - 1].front(), rest[next].front())))
+          break;
+        std::optional<SmallVector<int64_t>> nestTrips =
+            constantTrips(rest[next]);
+        if (!nestTrips)
+          break;
+        trips.push_back(std::move(*nestTrips));
+      }
+      size_t count = std::max<size_t>(trips.size(), 1);
       if (count > 1) {
-        shareOutTogether(rewriter, rest.take_front(count), threads);
+        shareOutTogether(rewriter, rest.take_front(count), trips, threads);
       } else {
         replaceNest(
             rewriter, rest.front(), [&](MutableArrayRef<scf::ForOp> order) {
