@@ -89,8 +89,9 @@ struct BenchRow {
   /// BenchRun::contendedBelow another process held a core while the layer
   /// ran, and its figures mean little.
   std::optional<double> peakProbe;
-  /// How often the layer was measured: again when the probe after it said
-  /// contended (--retries); the attempt with the fastest probe is kept.
+  /// How often the layer was measured: again when its rounds disagreed or
+  /// the probe after it said contended (--retries); the least disturbed
+  /// attempt is kept.
   unsigned attempts = 1;
 
   std::string layoutName() const;
