@@ -84,9 +84,9 @@ static unsigned stackDepth(tensor::ExtractSliceOp slice) {
   return depth;
 }
 
-/// The `convjit.role` of the function argument `value` is computed from
-/// through reshapes, pads and single-input ops ("weight", "bias", "input"), or
-/// empty when it is computed otherwise or the argument has no role. With
+/// The `convjit.role` ("weight", "bias", "input") of the function argument
+/// that `value` is computed from through reshapes, pads and single-input
+/// ops, or empty when it is computed otherwise or the argument has no role. With
 /// `throughSlices`, through extract_slice too (one image of a batch).
 static StringRef sourceRole(Value value, bool throughSlices = false) {
   while (true) {
