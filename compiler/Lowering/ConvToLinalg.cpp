@@ -2,12 +2,15 @@
 //
 // Channels-last input, zero-padded by tensor.pad, contracted with the HWIO
 // (or grouped G,K...,ICg,OCg) weight by the conv core; an nchw depthwise
-// conv stays channels-first (PlanewiseDepthwise.h), and so does an nchw
-// conv that is a matrix product per image and group (ChannelsFirstProduct.h).
+// conv changes layout a block of channels at a time
+// (ChannelBlockedDepthwise.h) or stays channels-first
+// (PlanewiseDepthwise.h), and so does an nchw conv that is a matrix product
+// per image and group (ChannelsFirstProduct.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Conv/ConvOps.h"
+#include "Lowering/ChannelBlockedDepthwise.h"
 #include "Lowering/ChannelsFirstProduct.h"
 #include "Lowering/ConvCore.h"
 #include "Lowering/LinalgHelpers.h"
@@ -31,6 +34,12 @@ struct ConvLowering : OpConversionPattern<conv::ConvOp> {
     conv::Layout layout = op.getLayout();
     auto groups = static_cast<int64_t>(op.getGroups());
 
+    if (lowersByChannelBlocks(op)) {
+      rewriter.replaceOp(op, buildChannelBlockedDepthwise(
+                                 rewriter, op, adaptor.getInput(),
+                                 adaptor.getWeight(), adaptor.getBias()));
+      return success();
+    }
     if (lowersPlanewise(op)) {
       rewriter.replaceOp(
           op, buildPlanewiseDepthwise(rewriter, op, adaptor.getInput(),

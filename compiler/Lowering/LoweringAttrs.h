@@ -29,6 +29,10 @@ inline constexpr llvm::StringLiteral kDeformSampleAttr =
 /// The generic that finds deform_conv's bilinear corners and weights.
 inline constexpr llvm::StringLiteral kDeformCornersAttr =
     "convjit.deform_corners";
+/// Marks a loop whose iterations write disjoint output tiles (a tile loop,
+/// or a loop over blocks of channels computed each on its own): the threads
+/// of a multithreaded kernel share it (convjit-parallelize).
+inline constexpr llvm::StringLiteral kParallelLoopAttrName = "convjit.parallel";
 /// An scf.for whose iterations compute disjoint parts of its result from
 /// inputs it does not write (a transposed conv's alike phases, a window's
 /// alike edges or border regions): with threads, convjit-parallelize makes

@@ -12,16 +12,19 @@ using namespace mlir;
 
 namespace convjit::lowering {
 
-bool lowersPlanewise(conv::ConvOp op) {
+bool isChannelsFirstDepthwise(conv::ConvOp op) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto outType = cast<RankedTensorType>(op.getType());
   int64_t groups = static_cast<int64_t>(op.getGroups());
-  int64_t channels = inType.getDimSize(1);
-  constexpr int64_t kMinRow = 32;
   return op.getLayout() == conv::Layout::nchw && groups > 1 &&
-         channels == groups && outType.getDimSize(1) == groups &&
-         op.getStrides().back() == 1 && outType.getShape().back() >= kMinRow &&
+         inType.getDimSize(1) == groups && outType.getDimSize(1) == groups &&
          op->getDiscardableAttrDictionary().empty();
+}
+
+bool lowersPlanewise(conv::ConvOp op) {
+  constexpr int64_t kMinRow = 32;
+  return isChannelsFirstDepthwise(op) && op.getStrides().back() == 1 &&
+         op.getType().getShape().back() >= kMinRow;
 }
 
 Value buildPlanewiseDepthwise(OpBuilder &b, conv::ConvOp op, Value input,

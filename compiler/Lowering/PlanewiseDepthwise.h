@@ -25,9 +25,13 @@
 
 namespace convjit::lowering {
 
-/// Whether `op` lowers plane by plane: depthwise with one output channel per
-/// group, channels-first, output rows of at least 32 at unit stride, and no
-/// schedule pinned on it (those are written for the channels-last core).
+/// Whether `op` is a depthwise conv (one input and one output channel per
+/// group) on channels-first activations with no schedule pinned on it
+/// (those are written for the channels-last core).
+bool isChannelsFirstDepthwise(conv::ConvOp op);
+
+/// Whether `op` lowers plane by plane: a channels-first depthwise conv with
+/// output rows of at least 32 at unit stride.
 /// Shorter rows leave much of each row to a last, overlapping tile (28 wide:
 /// 0.76x of the channels-last path); strided rows would need strided vector
 /// reads, element by element.

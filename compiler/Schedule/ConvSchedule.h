@@ -23,10 +23,6 @@
 namespace convjit {
 
 inline constexpr llvm::StringLiteral kScheduleAttrName = "convjit.schedule";
-/// Marks a tile loop whose iterations write disjoint output tiles: the
-/// threads of a multithreaded kernel share it (convjit-parallelize).
-inline constexpr llvm::StringLiteral kParallelLoopAttrName =
-    "convjit.parallel";
 /// On scheduled ops that together compute one result (a window's interior
 /// and border regions, a row's padded edge columns and the rest): the ops
 /// with the same value write disjoint parts of it and read nothing any of

@@ -268,6 +268,24 @@ std::vector<std::string> planewiseCases() {
   };
 }
 
+/// nchw depthwise layers computed a block of 16 channels at a time
+/// (ChannelBlockedDepthwise.h): two to four blocks, sizes no tile divides,
+/// batches, bias and ReLU, strides, dilations, asymmetric padding, planes
+/// smaller than the window; rows of 56 (blocks, not planes) and of 64
+/// (planes again).
+std::vector<std::string> channelBlockCases() {
+  return {
+      "conv ic=32 oc=32 in=13x17 k=3 pad=1 groups=32 bias relu",
+      "conv n=2 ic=48 oc=48 in=20x9 k=5x3 stride=2x1 dilation=1x2 "
+      "pad=2x0:1x3 groups=48 bias",
+      "conv n=3 ic=64 oc=64 in=7x7 k=3 stride=2 groups=64 relu",
+      "conv ic=32 oc=32 in=40x40 k=7 dilation=2 pad=6 groups=32 bias",
+      "conv ic=32 oc=32 in=3x3 k=3 pad=1 groups=32 bias relu",
+      "conv ic=32 oc=32 in=56x56 k=3 pad=1 groups=32",
+      "conv ic=32 oc=32 in=64x64 k=3 pad=1 groups=32",
+  };
+}
+
 /// nchw convs of one image computed as W x X (ChannelsFirstProduct.h).
 /// Pointwise, on the image as it lies: positions a multiple of the register
 /// tile (blocked as a view), with a partial vector left (14x14 = 196),
@@ -462,6 +480,10 @@ INSTANTIATE_TEST_SUITE_P(Planewise, JitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(Planewise, ThreadedJitVsReference,
                          ::testing::ValuesIn(planewiseCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(ChannelBlocks, JitVsReference,
+                         ::testing::ValuesIn(channelBlockCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(ChannelBlocks, ThreadedJitVsReference,
+                         ::testing::ValuesIn(channelBlockCases()), caseName);
 
 INSTANTIATE_TEST_SUITE_P(ChannelsFirstProduct, JitVsReference,
                          ::testing::ValuesIn(channelsFirstProductCases()),

@@ -1,0 +1,60 @@
+// An nchw depthwise conv of several 16-channel blocks changes layout a
+// block at a time (ChannelBlockedDepthwise.h): a loop over the blocks,
+// marked for the threads to share, takes the block's planes, makes them
+// channels-last, pads them, contracts them with the block's slice of the
+// weights (one element of a [blocks, 16, K..., 1, 1] stack, which the
+// scheduler re-lays out as a whole, in the pack function) and the block's
+// bias, and writes the result back into the block's output planes.
+// Rows of 64 and more stay plane by plane; fewer than two blocks, or
+// channels no block divides, change the layout of the whole tensors.
+// RUN: convjit-opt %s --convert-conv-to-linalg | FileCheck %s
+// RUN: convjit-opt %s --convert-conv-to-linalg | convjit-opt --one-shot-bufferize="bufferize-function-boundaries" --convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not=linalg.
+
+// CHECK-DAG: #[[FIRST:.+]] = affine_map<(d0) -> (d0 * 16)>
+// CHECK-LABEL: func.func @blocks
+// CHECK-SAME: (%[[X:.+]]: tensor<1x32x28x28xf32>, %[[W:.+]]: tensor<32x1x3x3xf32>, %[[B:.+]]: tensor<32xf32>)
+// CHECK: %[[WT:.+]] = linalg.transpose ins(%{{.+}} : tensor<32x1x1x3x3xf32>) outs(%{{.+}} : tensor<32x3x3x1x1xf32>)
+// CHECK: %[[STACK:.+]] = tensor.expand_shape %[[WT]] {{\[}}[0, 1], [2], [3], [4], [5]] output_shape [2, 16, 3, 3, 1, 1]
+// CHECK: %[[RESULT:.+]] = scf.for %[[I:.+]] = %c0 to %c2 step %c1 iter_args(%[[OUT:.+]] = %{{.+}}) -> (tensor<1x32x14x14xf32>)
+// CHECK-NEXT: %[[C:.+]] = affine.apply #[[FIRST]](%[[I]])
+// CHECK-NEXT: %[[PLANES:.+]] = tensor.extract_slice %[[X]][0, %[[C]], 0, 0] [1, 16, 28, 28] [1, 1, 1, 1]
+// CHECK: %[[CL:.+]] = linalg.transpose ins(%[[PLANES]] : tensor<1x16x28x28xf32>) outs(%{{.+}} : tensor<1x28x28x16xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[PADDED:.+]] = tensor.pad %[[CL]] low[0, 1, 1, 0] high[0, 0, 0, 0]
+// CHECK: %[[WB:.+]] = tensor.extract_slice %[[STACK]][%[[I]], 0, 0, 0, 0, 0] [1, 16, 3, 3, 1, 1] [1, 1, 1, 1, 1, 1] : tensor<2x16x3x3x1x1xf32> to tensor<16x3x3x1x1xf32>
+// CHECK: %[[BB:.+]] = tensor.extract_slice %[[B]][%[[C]]] [16] [1]
+// CHECK: %[[CORE:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %[[WB]] : tensor<1x29x29x16x1xf32>, tensor<16x3x3x1x1xf32>) outs(%{{.+}} : tensor<1x14x14x16x1xf32>) attrs = {convjit.conv_core}
+// CHECK: linalg.generic {{.*}} ins(%[[CORE]] {{.*}} attrs = {convjit.relu}
+// CHECK: %[[BACK:.+]] = linalg.transpose ins(%{{.+}} : tensor<1x14x14x16xf32>) outs(%{{.+}} : tensor<1x16x14x14xf32>) permutation = [0, 3, 1, 2]
+// CHECK: %[[INS:.+]] = tensor.insert_slice %[[BACK]] into %[[OUT]][0, %[[C]], 0, 0] [1, 16, 14, 14] [1, 1, 1, 1]
+// CHECK-NEXT: scf.yield %[[INS]]
+// CHECK-NEXT: } {convjit.parallel}
+// CHECK-NEXT: return %[[RESULT]]
+// LOOPS-LABEL: func.func @blocks
+// LOOPS: scf.for
+func.func @blocks(%x: tensor<1x32x28x28xf32>, %w: tensor<32x1x3x3xf32>, %b: tensor<32xf32>) -> tensor<1x32x14x14xf32> {
+  %y = conv.conv %x, %w bias(%b) stride [2, 2] dilation [1, 1] pad [1, 1] to [0, 0] groups 32 layout nchw relu
+       : (tensor<1x32x28x28xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>) -> tensor<1x32x14x14xf32>
+  return %y : tensor<1x32x14x14xf32>
+}
+
+// CHECK-LABEL: func.func @planes_or_whole_tensors
+// CHECK-NOT: scf.for
+// CHECK: convjit.planewise
+// CHECK-NOT: scf.for
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x28x28xf32>) outs(%{{.+}} : tensor<1x28x28x16xf32>)
+// CHECK-NOT: scf.for
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x40x28x28xf32>) outs(%{{.+}} : tensor<1x28x28x40xf32>)
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @planes_or_whole_tensors(%x64: tensor<1x32x64x64xf32>, %w32: tensor<32x1x3x3xf32>,
+                                   %x16: tensor<1x16x28x28xf32>, %w16: tensor<16x1x3x3xf32>,
+                                   %x40: tensor<1x40x28x28xf32>, %w40: tensor<40x1x3x3xf32>)
+    -> (tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>) {
+  %a = conv.conv %x64, %w32 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nchw
+       : (tensor<1x32x64x64xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x64x64xf32>
+  %b = conv.conv %x16, %w16 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nchw
+       : (tensor<1x16x28x28xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x28x28xf32>
+  %c = conv.conv %x40, %w40 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 40 layout nchw
+       : (tensor<1x40x28x28xf32>, tensor<40x1x3x3xf32>) -> tensor<1x40x28x28xf32>
+  return %a, %b, %c : tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>
+}
