@@ -62,7 +62,10 @@ def layer(rng, large):
                 f"layout={layout}")
     groups = rng.choice([1, 1, 1, 2, 3, 4, 8, 16, 32, "dw", "dw"])
     if groups == "dw":
-        ic = rng.randint(1, 200 if large else 100)
+        # Half of them whole 16-channel blocks: at nchw those change layout
+        # a block at a time.
+        ic = rng.choice([rng.randint(1, 200 if large else 100),
+                         16 * rng.randint(2, 12 if large else 6)])
         groups, oc = ic, ic * rng.choice([1, 1, 2])
     else:
         ic = groups * rng.randint(1, 64 if large else 24)
