@@ -141,3 +141,67 @@ func.func @no_partition(%x: tensor<1x18x18x64xf32>, %band: tensor<1x3x18x64xf32>
   } -> tensor<1x1x16x64xf32>
   return %y, %b : tensor<1x16x16x64xf32>, tensor<1x1x16x64xf32>
 }
+
+// -----
+
+// A loop the lowering marked for the threads (an nchw depthwise layer's
+// blocks of channels) stays marked when its iterations together are enough
+// work: 4 blocks of 9216 multiply-adds (36864) are not over 50000, 8 blocks
+// (73728) are, and not over 200000.
+#in = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
+#w = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, c)>
+#out = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
+
+// CHECK-LABEL: func.func @blocks
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c4
+// CHECK-NOT: convjit.parallel
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c8
+// CHECK: } {convjit.parallel}
+// CHECK-NEXT: return
+// HIGH-LABEL: func.func @blocks
+// HIGH-NOT: convjit.parallel
+// HIGH: return
+func.func @blocks(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16xf32>, %init4: tensor<1x8x8x64xf32>, %init8: tensor<1x8x8x128xf32>) -> (tensor<1x8x8x64xf32>, tensor<1x8x8x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x8x8x16xf32>
+  %a = scf.for %i = %c0 to %c4 step %c1 iter_args(%o = %init4) -> (tensor<1x8x8x64xf32>) {
+    %acc = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+    %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                         iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+         ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16xf32>) outs(%acc : tensor<1x8x8x16xf32>)
+         attrs = {convjit.schedule = {tile = array<i64: 1, 1, 4, 16, 0, 0>,
+                                      reduce = array<i64: 0, 0, 0, 0, 1, 1>,
+                                      interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
+    ^bb0(%p: f32, %q: f32, %r: f32):
+      %m = arith.mulf %p, %q : f32
+      %s = arith.addf %r, %m : f32
+      linalg.yield %s : f32
+    } -> tensor<1x8x8x16xf32>
+    %c = arith.muli %i, %c16 : index
+    %ins = tensor.insert_slice %y into %o[0, 0, 0, %c] [1, 8, 8, 16] [1, 1, 1, 1] : tensor<1x8x8x16xf32> into tensor<1x8x8x64xf32>
+    scf.yield %ins : tensor<1x8x8x64xf32>
+  } {convjit.parallel}
+  %b = scf.for %i = %c0 to %c8 step %c1 iter_args(%o = %init8) -> (tensor<1x8x8x128xf32>) {
+    %acc = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+    %y = linalg.generic {indexing_maps = [#in, #w, #out],
+                         iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+         ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16xf32>) outs(%acc : tensor<1x8x8x16xf32>)
+         attrs = {convjit.schedule = {tile = array<i64: 1, 1, 4, 16, 0, 0>,
+                                      reduce = array<i64: 0, 0, 0, 0, 1, 1>,
+                                      interchange = array<i64: 0, 1, 2, 3, 4, 5>}} {
+    ^bb0(%p: f32, %q: f32, %r: f32):
+      %m = arith.mulf %p, %q : f32
+      %s = arith.addf %r, %m : f32
+      linalg.yield %s : f32
+    } -> tensor<1x8x8x16xf32>
+    %c = arith.muli %i, %c16 : index
+    %ins = tensor.insert_slice %y into %o[0, 0, 0, %c] [1, 8, 8, 16] [1, 1, 1, 1] : tensor<1x8x8x16xf32> into tensor<1x8x8x128xf32>
+    scf.yield %ins : tensor<1x8x8x128xf32>
+  } {convjit.parallel}
+  return %a, %b : tensor<1x8x8x64xf32>, tensor<1x8x8x128xf32>
+}
