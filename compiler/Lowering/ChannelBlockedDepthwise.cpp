@@ -16,17 +16,29 @@ using namespace mlir;
 namespace convjit::lowering {
 
 bool lowersByChannelBlocks(conv::ConvOp op) {
-  int64_t channels = op.getInput().getType().getDimSize(1);
-  if (!isChannelsFirstDepthwise(op) || op.getType().getRank() != 4 ||
+  auto inType = op.getInput().getType();
+  auto outType = op.getType();
+  int64_t channels = inType.getDimSize(1);
+  if (!isChannelsFirstDepthwise(op) || outType.getRank() != 4 ||
       channels % kChannelBlock != 0 || channels < 2 * kChannelBlock)
+    return false;
+  // A block's channels-last input and output are allocated in each
+  // iteration: beyond a MiB (an L2) they neither stay in the cache nor come
+  // from the heap's free lists, and the pages of each were faulted in
+  // afresh (MobileNetV2's 56x56x144 layer at n=8, 3.2 MB per block: 6 GFLOPS
+  // against 66 through the whole tensors' layout changes).
+  constexpr int64_t kMaxBlockBytes = 1 << 20;
+  int64_t blockBytes = 4 * kChannelBlock * inType.getDimSize(0) *
+                       (inType.getDimSize(2) * inType.getDimSize(3) +
+                        outType.getDimSize(2) * outType.getDimSize(3));
+  if (blockBytes > kMaxBlockBytes)
     return false;
   // Rows of 64 and more computed plane by plane lose less to the border
   // columns and to the last, overlapping tile of a row than the two layout
   // changes cost: 112x112x32 and 64x64x64 ran 1.3x faster plane by plane,
   // 56x56x144 0.78x.
   constexpr int64_t kPlanewiseRow = 64;
-  return !(lowersPlanewise(op) &&
-           op.getType().getShape().back() >= kPlanewiseRow);
+  return !(lowersPlanewise(op) && outType.getShape().back() >= kPlanewiseRow);
 }
 
 Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,

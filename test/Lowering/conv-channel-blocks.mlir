@@ -5,7 +5,8 @@
 // weights (one element of a [blocks, 16, K..., 1, 1] stack, which the
 // scheduler re-lays out as a whole, in the pack function) and the block's
 // bias, and writes the result back into the block's output planes.
-// Rows of 64 and more stay plane by plane; fewer than two blocks, or
+// Rows of 64 and more stay plane by plane, and so do blocks of more than a
+// MiB of channels-last input and output; fewer than two blocks, or
 // channels no block divides, change the layout of the whole tensors.
 // RUN: convjit-opt %s --convert-conv-to-linalg | FileCheck %s
 // RUN: convjit-opt %s --convert-conv-to-linalg | convjit-opt --one-shot-bufferize="bufferize-function-boundaries" --convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not=linalg.
@@ -45,16 +46,23 @@ func.func @blocks(%x: tensor<1x32x28x28xf32>, %w: tensor<32x1x3x3xf32>, %b: tens
 // CHECK-NOT: scf.for
 // CHECK: linalg.transpose ins(%{{.+}} : tensor<1x40x28x28xf32>) outs(%{{.+}} : tensor<1x28x28x40xf32>)
 // CHECK-NOT: scf.for
+// CHECK: convjit.planewise
+// CHECK-NOT: scf.for
 // CHECK: return
 func.func @planes_or_whole_tensors(%x64: tensor<1x32x64x64xf32>, %w32: tensor<32x1x3x3xf32>,
                                    %x16: tensor<1x16x28x28xf32>, %w16: tensor<16x1x3x3xf32>,
-                                   %x40: tensor<1x40x28x28xf32>, %w40: tensor<40x1x3x3xf32>)
-    -> (tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>) {
+                                   %x40: tensor<1x40x28x28xf32>, %w40: tensor<40x1x3x3xf32>,
+                                   %x8: tensor<8x32x56x56xf32>)
+    -> (tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>, tensor<8x32x56x56xf32>) {
   %a = conv.conv %x64, %w32 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nchw
        : (tensor<1x32x64x64xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x64x64xf32>
   %b = conv.conv %x16, %w16 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nchw
        : (tensor<1x16x28x28xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x28x28xf32>
   %c = conv.conv %x40, %w40 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 40 layout nchw
        : (tensor<1x40x28x28xf32>, tensor<40x1x3x3xf32>) -> tensor<1x40x28x28xf32>
-  return %a, %b, %c : tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>
+  // A block of a batch of 8 56x56 planes, 3.2 MB of channels-last input and
+  // output, is more than a block may take.
+  %d = conv.conv %x8, %w32 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nchw
+       : (tensor<8x32x56x56xf32>, tensor<32x1x3x3xf32>) -> tensor<8x32x56x56xf32>
+  return %a, %b, %c, %d : tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>, tensor<8x32x56x56xf32>
 }
