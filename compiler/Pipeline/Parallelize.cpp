@@ -219,10 +219,10 @@ static void shareOutTogether(RewriterBase &rewriter,
       // generation of MobileNetV2's stride-2 depthwise layer on them (and
       // affine maps, rather than arith, got composed into each index with a
       // division of its own: 378 in the 56x56 depthwise layer).
-      SmallVector<int64_t> counted; // positions in `order` of trips > 1
+      SmallVector<int64_t> countedTrips; // the trips above 1, in order
       SmallVector<Value> firsts;
       int64_t inner = total;
-      for (auto [position, trip] : llvm::enumerate(nestTrips)) {
+      for (int64_t trip : nestTrips) {
         inner /= trip;
         if (trip == 1)
           continue;
@@ -231,11 +231,11 @@ static void shareOutTogether(RewriterBase &rewriter,
           index = arith::DivUIOp::create(rewriter, loc, index, constant(inner));
         if (inner * trip != total)
           index = arith::RemUIOp::create(rewriter, loc, index, constant(trip));
-        counted.push_back(position);
+        countedTrips.push_back(trip);
         firsts.push_back(index);
       }
       // One counted loop's index is the collapsed index itself.
-      bool single = counted.size() == 1;
+      bool single = countedTrips.size() == 1;
       if (single)
         firsts.clear();
       SmallVector<Value> ivs;
@@ -273,7 +273,7 @@ static void shareOutTogether(RewriterBase &rewriter,
           }
           wrapped =
               arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
-                                    stepped, constant(nestTrips[counted[i]]));
+                                    stepped, constant(countedTrips[i]));
           next[i] =
               arith::SelectOp::create(builder, loc, wrapped, zero, stepped);
         }
