@@ -31,14 +31,13 @@ inline constexpr int64_t kChannelBlock = 16;
 /// Whether `op` lowers by channel blocks: a 2-D depthwise conv (one input
 /// and one output channel per group), channels-first, with at least two
 /// blocks of channels, at most a MiB of a block's channels-last input and
-/// output (the batch included) and no schedule pinned on it, whose output
+/// output (of one image) and no schedule pinned on it, whose output
 /// rows are shorter than 64 when it could lower plane by plane
 /// (PlanewiseDepthwise.h).
 bool lowersByChannelBlocks(conv::ConvOp op);
 
 /// relu?(bias + depthwise conv) of `op`, as a channels-first tensor, a block
-/// of kChannelBlock channels per iteration of a loop marked
-/// kParallelLoopAttrName: with threads, each thread computes whole blocks.
+/// of kChannelBlock channels of an image at a time (ChannelBlockLoops.h).
 mlir::Value buildChannelBlockedDepthwise(mlir::OpBuilder &b, conv::ConvOp op,
                                          mlir::Value input, mlir::Value weight,
                                          mlir::Value bias);

@@ -37,7 +37,9 @@ bool isChannelsFirstDepthwise(conv::ConvOp op);
 /// reads, element by element.
 bool lowersPlanewise(conv::ConvOp op);
 
-/// relu?(bias + depthwise conv) of `op`, as a channels-first tensor.
+/// relu?(bias + depthwise conv) of `op`, as a channels-first tensor: all
+/// planes at once, or, when the layer's input and output are larger than
+/// an L2, a block of an image's planes at a time (ChannelBlockLoops.h).
 mlir::Value buildPlanewiseDepthwise(mlir::OpBuilder &b, conv::ConvOp op,
                                     mlir::Value input, mlir::Value weight,
                                     mlir::Value bias);

@@ -5,13 +5,15 @@
 // weights (one element of a [blocks, 16, K..., 1, 1] stack, which the
 // scheduler re-lays out as a whole, in the pack function) and the block's
 // bias, and writes the result back into the block's output planes.
-// Rows of 64 and more stay plane by plane, and so do blocks of more than a
-// MiB of channels-last input and output; fewer than two blocks, or
-// channels no block divides, change the layout of the whole tensors.
+// A batch's images are a loop around it, marked too. Rows of 64 and more
+// stay plane by plane; blocks of more than a MiB of channels-last input
+// and output (of an image), fewer than two blocks, or channels no block
+// divides, change the layout of the whole tensors.
 // RUN: convjit-opt %s --convert-conv-to-linalg | FileCheck %s
 // RUN: convjit-opt %s --convert-conv-to-linalg | convjit-opt --one-shot-bufferize="bufferize-function-boundaries" --convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not=linalg.
 
 // CHECK-DAG: #[[FIRST:.+]] = affine_map<(d0) -> (d0 * 16)>
+// CHECK-DAG: #[[EIGHT:.+]] = affine_map<(d0) -> (d0 * 8)>
 // CHECK-LABEL: func.func @blocks
 // CHECK-SAME: (%[[X:.+]]: tensor<1x32x28x28xf32>, %[[W:.+]]: tensor<32x1x3x3xf32>, %[[B:.+]]: tensor<32xf32>)
 // CHECK: %[[WT:.+]] = linalg.transpose ins(%{{.+}} : tensor<32x1x1x3x3xf32>) outs(%{{.+}} : tensor<32x3x3x1x1xf32>)
@@ -38,6 +40,25 @@ func.func @blocks(%x: tensor<1x32x28x28xf32>, %w: tensor<32x1x3x3xf32>, %b: tens
   return %y : tensor<1x32x14x14xf32>
 }
 
+// CHECK-LABEL: func.func @blocks_per_image
+// CHECK-SAME: (%[[X:.+]]: tensor<8x32x56x56xf32>
+// CHECK: %[[RESULT:.+]] = scf.for %[[N:.+]] = %c0 to %c8 step %c1 iter_args(%[[ALL:.+]] = %{{.+}}) -> (tensor<8x32x56x56xf32>)
+// CHECK-NEXT: %[[BLOCKS:.+]] = scf.for %[[I:.+]] = %c0{{.*}} to %c2 step %c1{{.*}} iter_args(%[[OUT:.+]] = %[[ALL]]) -> (tensor<8x32x56x56xf32>)
+// CHECK-NEXT: %[[C:.+]] = affine.apply #[[FIRST]](%[[I]])
+// CHECK-NEXT: %[[PLANES:.+]] = tensor.extract_slice %[[X]][%[[N]], %[[C]], 0, 0] [1, 16, 56, 56] [1, 1, 1, 1]
+// CHECK: linalg.transpose ins(%[[PLANES]] : tensor<1x16x56x56xf32>) outs(%{{.+}} : tensor<1x56x56x16xf32>)
+// CHECK: %[[INS:.+]] = tensor.insert_slice %{{.+}} into %[[OUT]][%[[N]], %[[C]], 0, 0] [1, 16, 56, 56] [1, 1, 1, 1]
+// CHECK-NEXT: scf.yield %[[INS]]
+// CHECK-NEXT: } {convjit.parallel}
+// CHECK-NEXT: scf.yield %[[BLOCKS]]
+// CHECK-NEXT: } {convjit.parallel}
+// CHECK-NEXT: return %[[RESULT]]
+func.func @blocks_per_image(%x: tensor<8x32x56x56xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<8x32x56x56xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nchw
+       : (tensor<8x32x56x56xf32>, tensor<32x1x3x3xf32>) -> tensor<8x32x56x56xf32>
+  return %y : tensor<8x32x56x56xf32>
+}
+
 // CHECK-LABEL: func.func @planes_or_whole_tensors
 // CHECK-NOT: scf.for
 // CHECK: convjit.planewise
@@ -46,23 +67,51 @@ func.func @blocks(%x: tensor<1x32x28x28xf32>, %w: tensor<32x1x3x3xf32>, %b: tens
 // CHECK-NOT: scf.for
 // CHECK: linalg.transpose ins(%{{.+}} : tensor<1x40x28x28xf32>) outs(%{{.+}} : tensor<1x28x28x40xf32>)
 // CHECK-NOT: scf.for
-// CHECK: convjit.planewise
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x32x128x128xf32>) outs(%{{.+}} : tensor<1x128x128x32xf32>)
 // CHECK-NOT: scf.for
 // CHECK: return
 func.func @planes_or_whole_tensors(%x64: tensor<1x32x64x64xf32>, %w32: tensor<32x1x3x3xf32>,
                                    %x16: tensor<1x16x28x28xf32>, %w16: tensor<16x1x3x3xf32>,
                                    %x40: tensor<1x40x28x28xf32>, %w40: tensor<40x1x3x3xf32>,
-                                   %x8: tensor<8x32x56x56xf32>)
-    -> (tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>, tensor<8x32x56x56xf32>) {
+                                   %x128: tensor<1x32x128x128xf32>)
+    -> (tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>, tensor<1x32x64x64xf32>) {
   %a = conv.conv %x64, %w32 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nchw
        : (tensor<1x32x64x64xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x64x64xf32>
   %b = conv.conv %x16, %w16 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nchw
        : (tensor<1x16x28x28xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x28x28xf32>
   %c = conv.conv %x40, %w40 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 40 layout nchw
        : (tensor<1x40x28x28xf32>, tensor<40x1x3x3xf32>) -> tensor<1x40x28x28xf32>
-  // A block of a batch of 8 56x56 planes, 3.2 MB of channels-last input and
-  // output, is more than a block may take.
-  %d = conv.conv %x8, %w32 stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nchw
-       : (tensor<8x32x56x56xf32>, tensor<32x1x3x3xf32>) -> tensor<8x32x56x56xf32>
-  return %a, %b, %c, %d : tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>, tensor<8x32x56x56xf32>
+  // A block of 16 of these planes and their stride-2 outputs, 1.3 MB of
+  // channels-last input and output, is more than a block may take.
+  %d = conv.conv %x128, %w32 stride [2, 2] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nchw
+       : (tensor<1x32x128x128xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x64x64xf32>
+  return %a, %b, %c, %d : tensor<1x32x64x64xf32>, tensor<1x16x28x28xf32>, tensor<1x40x28x28xf32>, tensor<1x32x64x64xf32>
+}
+
+// Plane by plane, a layer whose input and output are more than an L2 (here
+// 1.5 MiB) is computed a block of planes at a time, of at most a quarter of
+// an L2 (8 of these 32 KiB planes, a divisor of the channels), each from
+// its planes, weights and bias.
+// CHECK-LABEL: func.func @planes_by_blocks
+// CHECK-SAME: (%[[X:.+]]: tensor<2x24x64x64xf32>, %[[W:.+]]: tensor<24x1x3x3xf32>, %[[B:.+]]: tensor<24xf32>)
+// CHECK: %[[RESULT:.+]] = scf.for %[[N:.+]] = %c0 to %c2 step %c1 iter_args(%[[ALL:.+]] = %{{.+}}) -> (tensor<2x24x64x64xf32>)
+// CHECK-NEXT: %[[BLOCKS:.+]] = scf.for %[[I:.+]] = %c0 to %c3 step %c1 iter_args(%[[OUT:.+]] = %[[ALL]]) -> (tensor<2x24x64x64xf32>)
+// CHECK-NEXT: %[[C:.+]] = affine.apply #[[EIGHT]](%[[I]])
+// CHECK-NEXT: %[[PLANES:.+]] = tensor.extract_slice %[[X]][%[[N]], %[[C]], 0, 0] [1, 8, 64, 64] [1, 1, 1, 1]
+// CHECK-NEXT: %[[WB:.+]] = tensor.extract_slice %[[W]][%[[C]], 0, 0, 0] [8, 1, 3, 3] [1, 1, 1, 1]
+// CHECK-NEXT: %[[BB:.+]] = tensor.extract_slice %[[B]][%[[C]]] [8] [1]
+// CHECK: tensor.pad %[[PLANES]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: linalg.broadcast ins(%[[BB]] : tensor<8xf32>) outs(%{{.+}} : tensor<1x8x64x64xf32>)
+// CHECK: %[[CORE:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<1x8x64x64xf32>) attrs = {convjit.planewise}
+// CHECK: %[[RELU:.+]] = linalg.generic {{.*}} ins(%[[CORE]] {{.*}} attrs = {convjit.relu}
+// CHECK: %[[INS:.+]] = tensor.insert_slice %[[RELU]] into %[[OUT]][%[[N]], %[[C]], 0, 0] [1, 8, 64, 64] [1, 1, 1, 1]
+// CHECK-NEXT: scf.yield %[[INS]]
+// CHECK-NEXT: } {convjit.parallel}
+// CHECK-NEXT: scf.yield %[[BLOCKS]]
+// CHECK-NEXT: } {convjit.parallel}
+// CHECK-NEXT: return %[[RESULT]]
+func.func @planes_by_blocks(%x: tensor<2x24x64x64xf32>, %w: tensor<24x1x3x3xf32>, %b: tensor<24xf32>) -> tensor<2x24x64x64xf32> {
+  %y = conv.conv %x, %w bias(%b) stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 24 layout nchw relu
+       : (tensor<2x24x64x64xf32>, tensor<24x1x3x3xf32>, tensor<24xf32>) -> tensor<2x24x64x64xf32>
+  return %y : tensor<2x24x64x64xf32>
 }

@@ -250,8 +250,9 @@ std::vector<std::string> groupedCases() {
 /// nchw depthwise layers computed channels-first (PlanewiseDepthwise.h):
 /// rows of 32 or more, cropped borders of every shape, partial tiles in
 /// both tiled dims (rows not divisible by the row tile, widths not a whole
-/// number of vectors), 1-D to 3-D; and the fallbacks (short rows, strides
-/// along W).
+/// number of vectors), 1-D to 3-D; layers beyond an L2 computed by blocks
+/// of planes (of several planes and of one, of several images); and the
+/// fallbacks (short rows, strides along W).
 std::vector<std::string> planewiseCases() {
   return {
       "conv ic=8 oc=8 in=37x45 k=3 pad=1 groups=8",
@@ -265,14 +266,16 @@ std::vector<std::string> planewiseCases() {
       "conv ic=4 oc=4 in=3x5x33 k=3 pad=1 groups=4",
       "conv ic=8 oc=8 in=28x28 k=3 pad=1 groups=8",
       "conv ic=8 oc=8 in=40x40 k=3 pad=1 stride=2 groups=8",
+      "conv n=2 ic=24 oc=24 in=64x64 k=3 pad=1 groups=24 bias relu",
+      "conv n=4 ic=3 oc=3 in=120x120 k=3 pad=1:0 groups=3 bias",
   };
 }
 
 /// nchw depthwise layers computed a block of 16 channels at a time
 /// (ChannelBlockedDepthwise.h): two to four blocks, sizes no tile divides,
-/// batches, bias and ReLU, strides, dilations, asymmetric padding, planes
-/// smaller than the window; rows of 56 (blocks, not planes) and of 64
-/// (planes again).
+/// batches (a block per image), bias and ReLU, strides, dilations,
+/// asymmetric padding, planes smaller than the window; rows of 56 (blocks,
+/// not planes) and of 64 (planes again).
 std::vector<std::string> channelBlockCases() {
   return {
       "conv ic=32 oc=32 in=13x17 k=3 pad=1 groups=32 bias relu",
@@ -283,6 +286,7 @@ std::vector<std::string> channelBlockCases() {
       "conv ic=32 oc=32 in=3x3 k=3 pad=1 groups=32 bias relu",
       "conv ic=32 oc=32 in=56x56 k=3 pad=1 groups=32",
       "conv ic=32 oc=32 in=64x64 k=3 pad=1 groups=32",
+      "conv n=4 ic=32 oc=32 in=56x56 k=3 pad=1 groups=32 bias",
   };
 }
 
