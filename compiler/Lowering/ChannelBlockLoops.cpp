@@ -16,34 +16,52 @@ static SmallVector<OpFoldResult> unitStrides(OpBuilder &b, int64_t rank) {
   return SmallVector<OpFoldResult>(rank, b.getIndexAttr(1));
 }
 
-Value ChannelBlock::slice(OpBuilder &b, Location loc, Value source,
-                          unsigned channelDim) const {
+/// `source`'s slice of `size` elements from `offset` along `dim`, and of
+/// one image from `image` when set.
+static Value sliceAlong(OpBuilder &b, Location loc, Value source, unsigned dim,
+                        OpFoldResult offset, int64_t size,
+                        std::optional<OpFoldResult> image) {
   auto type = cast<RankedTensorType>(source.getType());
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
   SmallVector<OpFoldResult> sizes =
       getAsIndexOpFoldResult(b.getContext(), type.getShape());
-  offsets[channelDim] = firstChannel;
-  sizes[channelDim] = b.getIndexAttr(channels);
-  if (channelDim == 1) {
-    offsets[0] = image;
+  offsets[dim] = offset;
+  sizes[dim] = b.getIndexAttr(size);
+  if (image) {
+    offsets[0] = *image;
     sizes[0] = b.getIndexAttr(1);
   }
   return tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes,
                                         unitStrides(b, type.getRank()));
 }
 
+Value ChannelBlock::activation(OpBuilder &b, Location loc, Value source,
+                               unsigned channelDim, int64_t perBlock) const {
+  if (perBlock == 0 || perBlock == channels)
+    return sliceAlong(b, loc, source, channelDim, firstChannel, channels,
+                      image);
+  OpFoldResult first = affine::makeComposedFoldedAffineApply(
+      b, loc, getAffineDimExpr(0, b.getContext()) * perBlock, {index});
+  return sliceAlong(b, loc, source, channelDim, first, perBlock, image);
+}
+
+Value ChannelBlock::channelsOf(OpBuilder &b, Location loc, Value source) const {
+  return sliceAlong(b, loc, source, 0, firstChannel, channels, std::nullopt);
+}
+
 Value buildByChannelBlocks(
-    OpBuilder &b, Location loc, RankedTensorType resultType, int64_t channels,
+    OpBuilder &b, Location loc, RankedTensorType resultType,
+    unsigned channelDim, int64_t channels,
     function_ref<Value(OpBuilder &, Location, const ChannelBlock &)>
         buildBlock) {
   MLIRContext *ctx = b.getContext();
   int64_t rank = resultType.getRank();
   SmallVector<int64_t> blockShape(resultType.getShape());
   blockShape[0] = 1;
-  blockShape[1] = channels;
+  blockShape[channelDim] = channels;
 
   int64_t images = resultType.getDimSize(0);
-  int64_t blocks = resultType.getDimSize(1) / channels;
+  int64_t blocks = resultType.getDimSize(channelDim) / channels;
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   DenseMap<int64_t, Value> tripCounts;
@@ -82,7 +100,7 @@ Value buildByChannelBlocks(
               Value computed = buildBlock(nb, nl, block);
               SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0));
               offsets[0] = image;
-              offsets[1] = block.firstChannel;
+              offsets[channelDim] = block.firstChannel;
               return tensor::InsertSliceOp::create(
                          nb, nl, computed, into, offsets,
                          getAsIndexOpFoldResult(ctx, blockShape),

@@ -26,20 +26,24 @@ struct ChannelBlock {
   mlir::OpFoldResult firstChannel;
   int64_t channels;
 
-  /// The block's slice of `source`, whose channels are dim `channelDim`; of
-  /// this image too when `channelDim` is 1 (an activation, not a weight or
-  /// bias).
-  mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value source,
-                    unsigned channelDim) const;
+  /// The block's channels of activation `source` (N first, channels at
+  /// `channelDim`) in this image: `perBlock` channels per block, or the
+  /// result's (`channels`) when 0.
+  mlir::Value activation(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value source, unsigned channelDim,
+                         int64_t perBlock = 0) const;
+  /// The block's channels of `source` (a weight or bias: channels first).
+  mlir::Value channelsOf(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value source) const;
 };
 
-/// A tensor of type `resultType` (channels-first: N, C, spatial...) built by
-/// loops over its images and its blocks of `channels` channels (which
-/// divides C), inserting what `buildBlock` returns for each: a tensor of the
-/// block's shape [1, channels, spatial...].
+/// A tensor of type `resultType` (N first, channels at `channelDim`) built
+/// by loops over its images and its blocks of `channels` channels (which
+/// divides them), inserting what `buildBlock` returns for each: a tensor of
+/// the block's shape (1 image, `channels` channels).
 mlir::Value buildByChannelBlocks(
     mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
-    int64_t channels,
+    unsigned channelDim, int64_t channels,
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                    const ChannelBlock &)>
         buildBlock);

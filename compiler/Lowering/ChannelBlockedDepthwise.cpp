@@ -51,10 +51,10 @@ Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
                           channels / kChannelBlock);
   auto stackType = cast<RankedTensorType>(packed.getType());
   return buildByChannelBlocks(
-      b, loc, outType, kChannelBlock,
+      b, loc, outType, /*channelDim=*/1, kChannelBlock,
       [&](OpBuilder &nb, Location nl, const ChannelBlock &block) {
         Value channelsLast = toChannelsLast(
-            nb, nl, block.slice(nb, nl, input, 1), op.getLayout());
+            nb, nl, block.activation(nb, nl, input, 1), op.getLayout());
         ConvCoreOperands core;
         core.input = padSpatial(nb, nl, channelsLast, op.getPadLo(),
                                 op.getPadHi(), 0.0f);
@@ -72,7 +72,7 @@ Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
                                   stackType.getElementType()),
             packed, stackOffsets, stackSizes,
             SmallVector<OpFoldResult>(stackType.getRank(), nb.getIndexAttr(1)));
-        core.bias = bias ? block.slice(nb, nl, bias, 0) : Value();
+        core.bias = bias ? block.channelsOf(nb, nl, bias) : Value();
         core.groups = kChannelBlock;
         core.relu = op.getRelu();
         SmallVector<int64_t> blockShape(outType.getShape());

@@ -5,7 +5,9 @@
 // conv changes layout a block of channels at a time
 // (ChannelBlockedDepthwise.h) or stays channels-first
 // (PlanewiseDepthwise.h), and so does an nchw conv that is a matrix product
-// per image and group (ChannelsFirstProduct.h).
+// per image and group (ChannelsFirstProduct.h). A grouped conv with small
+// groups of a vector or more of channels goes a group at a time
+// (GroupBlockedConv.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,7 @@
 #include "Lowering/ChannelBlockedDepthwise.h"
 #include "Lowering/ChannelsFirstProduct.h"
 #include "Lowering/ConvCore.h"
+#include "Lowering/GroupBlockedConv.h"
 #include "Lowering/LinalgHelpers.h"
 #include "Lowering/Patterns.h"
 #include "Lowering/PlanewiseDepthwise.h"
@@ -44,6 +47,12 @@ struct ConvLowering : OpConversionPattern<conv::ConvOp> {
       rewriter.replaceOp(
           op, buildPlanewiseDepthwise(rewriter, op, adaptor.getInput(),
                                       adaptor.getWeight(), adaptor.getBias()));
+      return success();
+    }
+    if (lowersByGroupBlocks(op)) {
+      rewriter.replaceOp(
+          op, buildGroupBlockedConv(rewriter, op, adaptor.getInput(),
+                                    adaptor.getWeight(), adaptor.getBias()));
       return success();
     }
     if (lowersChannelsFirstProduct(op)) {

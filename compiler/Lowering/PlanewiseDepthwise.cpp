@@ -129,11 +129,11 @@ Value buildPlanewiseDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
   blockShape[1] = perBlock;
   auto blockType = RankedTensorType::get(blockShape, outType.getElementType());
   return buildByChannelBlocks(
-      b, loc, outType, perBlock,
+      b, loc, outType, /*channelDim=*/1, perBlock,
       [&](OpBuilder &nb, Location nl, const ChannelBlock &block) {
-        Value planes = block.slice(nb, nl, input, 1);
-        Value planeWeight = block.slice(nb, nl, weight, 0);
-        Value planeBias = bias ? block.slice(nb, nl, bias, 0) : Value();
+        Value planes = block.activation(nb, nl, input, 1);
+        Value planeWeight = block.channelsOf(nb, nl, weight);
+        Value planeBias = bias ? block.channelsOf(nb, nl, bias) : Value();
         return buildPlanes(nb, nl, op, planes, planeWeight, planeBias,
                            blockType);
       });

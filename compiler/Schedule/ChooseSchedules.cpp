@@ -917,7 +917,9 @@ static tensor::PadOp paddedChannelsLast(Value value, unsigned leadingDims) {
 /// padded input is copied anyway: the copy is made group-major instead
 /// (pad of a transpose, not a transpose of the pad). An input used as is
 /// costs a copy, which pays for a window of several taps (the 512-channel
-/// layer unpadded: 1.03x) but not for a 1x1 window (0.97x).
+/// layer unpadded: 1.03x) but not for a 1x1 window (0.97x). Groups of a
+/// vector or more of channels whose padded input fits L1 (that 512-channel
+/// layer's) are lowered a group at a time instead (GroupBlockedConv.h).
 static void groupMajorInput(RewriterBase &rewriter, linalg::GenericOp core,
                             const ConvCoreLoops &loops) {
   unsigned r = loops.rank;

@@ -290,6 +290,26 @@ std::vector<std::string> channelBlockCases() {
   };
 }
 
+/// Grouped convs computed a group of an image at a time (GroupBlockedConv.h):
+/// 16 and 32 channels per group, more output than input channels per
+/// group, batches, bias and ReLU, strides, dilations, asymmetric padding,
+/// windows larger than the input, nchw (layout changes per group), 1-D and
+/// 3-D; and one just past the padded-input limit (one grouped core).
+std::vector<std::string> groupBlockCases() {
+  return {
+      "conv ic=64 oc=64 in=14x14 k=3 pad=1 groups=4 bias relu",
+      "conv n=3 ic=64 oc=128 in=9x11 k=3 pad=1 groups=2 bias",
+      "conv ic=96 oc=96 in=13x13 k=3 stride=2 pad=1 groups=3 relu",
+      "conv n=2 ic=64 oc=64 in=10x12 k=5x3 dilation=1x2 pad=2x0:1x3 groups=2",
+      "conv ic=32 oc=32 in=2x3 k=3 pad=1 groups=2 bias",
+      "conv ic=64 oc=64 in=12x10 k=3 pad=1 groups=4 bias relu layout=nchw",
+      "conv n=2 ic=48 oc=96 in=7x7 k=3 stride=2 pad=1 groups=3 layout=nchw",
+      "conv n=2 ic=32 oc=32 in=50 k=5 pad=2 groups=2 bias",
+      "conv ic=32 oc=32 in=4x6x6 k=3 pad=1 groups=2 relu",
+      "conv ic=64 oc=64 in=44x44 k=3 pad=1 groups=4",
+  };
+}
+
 /// nchw convs of one image computed as W x X (ChannelsFirstProduct.h).
 /// Pointwise, on the image as it lies: positions a multiple of the register
 /// tile (blocked as a view), with a partial vector left (14x14 = 196),
@@ -488,6 +508,11 @@ INSTANTIATE_TEST_SUITE_P(ChannelBlocks, JitVsReference,
                          ::testing::ValuesIn(channelBlockCases()), caseName);
 INSTANTIATE_TEST_SUITE_P(ChannelBlocks, ThreadedJitVsReference,
                          ::testing::ValuesIn(channelBlockCases()), caseName);
+
+INSTANTIATE_TEST_SUITE_P(GroupBlocks, JitVsReference,
+                         ::testing::ValuesIn(groupBlockCases()), caseName);
+INSTANTIATE_TEST_SUITE_P(GroupBlocks, ThreadedJitVsReference,
+                         ::testing::ValuesIn(groupBlockCases()), caseName);
 
 INSTANTIATE_TEST_SUITE_P(ChannelsFirstProduct, JitVsReference,
                          ::testing::ValuesIn(channelsFirstProductCases()),
