@@ -18,6 +18,9 @@
 // - A pointwise conv (1x1 window, unit stride, no padding) is this product
 //   on the image as it lies: X is a view of the input (MobileNetV2's 56x56
 //   1x1 layers: 0.66-0.72x of oneDNN's `nchw` kernel through channels-last).
+// - A strided 1x1 window without padding (ResNet-50's downsampling 1x1/2)
+//   copies the positions it reads into X: a quarter of the input, where
+//   the layout changes move all of it and the output.
 // - A conv with few input channels and taps per output channel (a 1-D
 //   audio stem, ic=1 k=10 s=5 to 512 channels) copies X out of the input
 //   first (im2col): the copy is a small fraction of the output, whose
@@ -36,8 +39,9 @@ namespace convjit::lowering {
 
 /// Whether `op` lowers as W x X: a channels-first conv with no schedule
 /// pinned on it (those are written for the channels-last core), output
-/// positions that fill vectors (see the .cpp), and either a pointwise window
-/// or columns X at most an eighth of the output (per group).
+/// positions that fill vectors (see the .cpp), and either a 1x1 window
+/// without padding or columns X at most an eighth of the output (per
+/// group).
 bool lowersChannelsFirstProduct(conv::ConvOp op);
 
 /// relu?(bias + conv) of `op`, as a channels-first tensor.

@@ -14,6 +14,9 @@
 // CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
 // The columns of @columns1d below: (ic, k, o) -> in[0, ic, o*2 + k*2].
 // CHECK-DAG: #[[COLS:.+]] = affine_map<(d0, d1, d2) -> (0, d0, d2 * 2 + d1 * 2)>
+// The positions @strided reads: (ic, kh, kw, oh, ow) -> in[0, ic, oh*2 + kh,
+// ow*2 + kw].
+// CHECK-DAG: #[[EVERY2ND:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (0, d0, d3 * 2 + d1, d4 * 2 + d2)>
 
 // CHECK-LABEL: func.func @pointwise2d_bias_relu
 // CHECK-SAME: (%[[X:.+]]: tensor<1x16x8x8xf32>, %[[WT:.+]]: tensor<24x16x1x1xf32>, %[[B:.+]]: tensor<24xf32>)
@@ -97,17 +100,25 @@ func.func @batch(%x: tensor<2x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<2
   return %y : tensor<2x8x8x8xf32>
 }
 
-// Not a product of the image as it lies, nor one with few columns: a
-// stride, padding, a row of 7x7 = 49 positions (4 vectors of 16, the last
-// 1/16 full), nhwc. Each transposes to channels-last (nhwc has nothing to
-// do).
+// A strided 1x1 window copies the positions it reads (every second one
+// of every second row) as its columns, however many input channels.
 // CHECK-LABEL: func.func @strided
-// CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x8x8xf32>)
+// CHECK-SAME: (%[[X:.+]]: tensor<1x16x8x8xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[PICKED:.+]] = linalg.generic {indexing_maps = [#[[EVERY2ND]], #{{.+}}]{{.*}} ins(%[[X]] : tensor<1x16x8x8xf32>) outs(%{{.+}} : tensor<16x1x1x4x4xf32>)
+// CHECK: %[[COLS2D:.+]] = tensor.collapse_shape %[[PICKED]] {{\[}}[0, 1, 2], [3, 4]] : tensor<16x1x1x4x4xf32> into tensor<16x16xf32>
+// CHECK: %[[COLS:.+]] = tensor.expand_shape %[[COLS2D]]
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %[[COLS]] : tensor<1x8x16xf32>, tensor<1x16x16xf32>) outs(%{{.+}} : tensor<1x8x16xf32>) attrs = {convjit.conv_core}
+// CHECK-NOT: linalg.transpose
+// CHECK: return
 func.func @strided(%x: tensor<1x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<1x8x4x4xf32> {
   %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [0, 0] groups 1 layout nchw
        : (tensor<1x16x8x8xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x4x4xf32>
   return %y : tensor<1x8x4x4xf32>
 }
+// Not a product of the image as it lies, nor one with few columns:
+// padding, a row of 7x7 = 49 positions (4 vectors of 16, the last 1/16
+// full), nhwc. Each transposes to channels-last (nhwc has nothing to do).
 // CHECK-LABEL: func.func @padded
 // CHECK: linalg.transpose ins(%{{.+}} : tensor<1x16x8x8xf32>)
 func.func @padded(%x: tensor<1x16x8x8xf32>, %w: tensor<8x16x1x1xf32>) -> tensor<1x8x10x10xf32> {

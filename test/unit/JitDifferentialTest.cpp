@@ -320,7 +320,8 @@ std::vector<std::string> groupBlockCases() {
 /// window ignores. On copied columns (few input channels and taps per
 /// output channel): a 1-D stem (199 positions: a vector's last 7 lanes
 /// split off as one whole vector), strided, dilated and padded, 2-D with
-/// asymmetric padding, 3-D. Batches and groups: one product per image and
+/// asymmetric padding, 3-D; strided 1x1 windows (their positions copied),
+/// 1-D to 3-D, grouped. Batches and groups: one product per image and
 /// group in loops.
 std::vector<std::string> channelsFirstProductCases() {
   return {
@@ -341,6 +342,10 @@ std::vector<std::string> channelsFirstProductCases() {
       "conv n=3 ic=1 oc=128 in=1000 k=10 stride=5 bias",
       "conv ic=24 oc=48 in=8x8 k=1 groups=3 bias relu",
       "conv n=2 ic=2 oc=64 in=129 k=3 stride=2 groups=2 bias",
+      "conv ic=64 oc=32 in=16x16 k=1 stride=2 bias relu",
+      "conv n=2 ic=16 oc=32 in=32x21 k=1 stride=2x1 groups=2 bias",
+      "conv ic=24 oc=8 in=64 k=1 stride=4",
+      "conv ic=8 oc=16 in=4x16x16 k=1 stride=2 relu",
   };
 }
 
