@@ -49,6 +49,20 @@ Value ChannelBlock::channelsOf(OpBuilder &b, Location loc, Value source) const {
   return sliceAlong(b, loc, source, 0, firstChannel, channels, std::nullopt);
 }
 
+Value ChannelBlock::elementOf(OpBuilder &b, Location loc, Value stack) const {
+  auto type = cast<RankedTensorType>(stack.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  offsets[0] = index;
+  SmallVector<OpFoldResult> sizes =
+      getAsIndexOpFoldResult(b.getContext(), type.getShape());
+  sizes[0] = b.getIndexAttr(1);
+  return tensor::ExtractSliceOp::create(
+      b, loc,
+      RankedTensorType::get(type.getShape().drop_front(),
+                            type.getElementType()),
+      stack, offsets, sizes, unitStrides(b, type.getRank()));
+}
+
 Value buildByChannelBlocks(
     OpBuilder &b, Location loc, RankedTensorType resultType,
     unsigned channelDim, int64_t channels,

@@ -35,6 +35,10 @@ struct ChannelBlock {
   /// The block's channels of `source` (a weight or bias: channels first).
   mlir::Value channelsOf(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value source) const;
+  /// The block's element of `stack` [blocks, ...] (a weight stack the
+  /// scheduler re-lays out as a whole), without the blocks dim.
+  mlir::Value elementOf(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value stack) const;
 };
 
 /// A tensor of type `resultType` (N first, channels at `channelDim`) built

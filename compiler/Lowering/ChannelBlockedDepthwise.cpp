@@ -6,8 +6,6 @@
 #include "Lowering/LinalgHelpers.h"
 #include "Lowering/PlanewiseDepthwise.h"
 
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-
 using namespace mlir;
 
 namespace convjit::lowering {
@@ -41,7 +39,6 @@ bool lowersByChannelBlocks(conv::ConvOp op) {
 Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
                                    Value weight, Value bias) {
   Location loc = op.getLoc();
-  MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op.getType());
   int64_t channels = outType.getDimSize(1);
   // [C, 1, K...] -> [G=C, K..., 1, 1] -> a stack [C/block, block, K..., 1, 1]
@@ -49,7 +46,6 @@ Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
   // element as the whole stack, before the loop, in the pack function.
   Value packed = splitDim(b, loc, packConvWeight(b, loc, weight, channels), 0,
                           channels / kChannelBlock);
-  auto stackType = cast<RankedTensorType>(packed.getType());
   return buildByChannelBlocks(
       b, loc, outType, /*channelDim=*/1, kChannelBlock,
       [&](OpBuilder &nb, Location nl, const ChannelBlock &block) {
@@ -60,18 +56,7 @@ Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
                                 op.getPadHi(), 0.0f);
         core.strides = op.getStrides();
         core.dilations = op.getDilations();
-        SmallVector<OpFoldResult> stackOffsets(stackType.getRank(),
-                                               nb.getIndexAttr(0));
-        stackOffsets[0] = block.index;
-        SmallVector<OpFoldResult> stackSizes =
-            getAsIndexOpFoldResult(ctx, stackType.getShape());
-        stackSizes[0] = nb.getIndexAttr(1);
-        core.weight = tensor::ExtractSliceOp::create(
-            nb, nl,
-            RankedTensorType::get(stackType.getShape().drop_front(),
-                                  stackType.getElementType()),
-            packed, stackOffsets, stackSizes,
-            SmallVector<OpFoldResult>(stackType.getRank(), nb.getIndexAttr(1)));
+        core.weight = block.elementOf(nb, nl, packed);
         core.bias = bias ? block.channelsOf(nb, nl, bias) : Value();
         core.groups = kChannelBlock;
         core.relu = op.getRelu();

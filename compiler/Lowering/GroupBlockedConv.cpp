@@ -5,8 +5,6 @@
 #include "Lowering/ConvCore.h"
 #include "Lowering/LinalgHelpers.h"
 
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-
 using namespace mlir;
 
 namespace convjit::lowering {
@@ -41,7 +39,6 @@ bool lowersByGroupBlocks(conv::ConvOp op) {
 Value buildGroupBlockedConv(OpBuilder &b, conv::ConvOp op, Value input,
                             Value weight, Value bias) {
   Location loc = op.getLoc();
-  MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   auto groups = static_cast<int64_t>(op.getGroups());
@@ -54,7 +51,6 @@ Value buildGroupBlockedConv(OpBuilder &b, conv::ConvOp op, Value input,
   // scheduler re-lays out a stack's element as the whole stack, before the
   // loop, in the pack function.
   Value packed = packConvWeight(b, loc, weight, groups);
-  auto stackType = cast<RankedTensorType>(packed.getType());
   return buildByChannelBlocks(
       b, loc, outType, channelDim, groupOut,
       [&](OpBuilder &nb, Location nl, const ChannelBlock &block) {
@@ -66,18 +62,7 @@ Value buildGroupBlockedConv(OpBuilder &b, conv::ConvOp op, Value input,
             padSpatial(nb, nl, groupInput, op.getPadLo(), op.getPadHi(), 0.0f);
         core.strides = op.getStrides();
         core.dilations = op.getDilations();
-        SmallVector<OpFoldResult> offsets(stackType.getRank(),
-                                          nb.getIndexAttr(0));
-        offsets[0] = block.index;
-        SmallVector<OpFoldResult> sizes =
-            getAsIndexOpFoldResult(ctx, stackType.getShape());
-        sizes[0] = nb.getIndexAttr(1);
-        core.weight = tensor::ExtractSliceOp::create(
-            nb, nl,
-            RankedTensorType::get(stackType.getShape().drop_front(),
-                                  stackType.getElementType()),
-            packed, offsets, sizes,
-            SmallVector<OpFoldResult>(stackType.getRank(), nb.getIndexAttr(1)));
+        core.weight = block.elementOf(nb, nl, packed);
         core.bias = bias ? block.channelsOf(nb, nl, bias) : Value();
         core.relu = op.getRelu();
         SmallVector<int64_t> blockShape(outType.getShape());
