@@ -110,7 +110,7 @@ Value buildByChannelBlocks(
                   image, index,
                   affine::makeComposedFoldedAffineApply(
                       nb, nl, getAffineDimExpr(0, ctx) * channels, {index}),
-                  channels};
+                  channels, blockShape};
               Value computed = buildBlock(nb, nl, block);
               SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0));
               offsets[0] = image;

@@ -1,13 +1,13 @@
-//===- ChannelBlockLoops.h - A layer's result by image and channels -*- C++
-//-*-===//
+//===- ChannelBlockLoops.h - A result by image and channels -----*- C++ -*-===//
 //
-// The loops that compute a channels-first result one image and one block of
-// channels at a time, for the lowerings whose channels are independent (a
-// depthwise conv): the block's input and output stay in the cache between
-// the steps that make it (border regions, layout changes), where whole
-// tensors beyond L2 went through L3 or memory in every step. Both loops are
-// marked kParallelLoopAttrName: with threads, each thread computes whole
-// blocks.
+// The loops that compute a result one image and one block of channels at a
+// time, for the lowerings whose blocks of channels are independent (a
+// depthwise conv's channels, a grouped conv's groups): the block's input
+// and output stay in the cache between the steps that make it (a padded
+// copy, border regions, layout changes), where whole tensors went through
+// L2, L3 or memory in every step. Both loops are marked
+// kParallelLoopAttrName: with threads, each thread computes whole blocks,
+// with no barrier between the steps.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CONVJIT_LOWERING_CHANNELBLOCKLOOPS_H
@@ -25,6 +25,9 @@ struct ChannelBlock {
   mlir::OpFoldResult index;
   mlir::OpFoldResult firstChannel;
   int64_t channels;
+  /// The shape of the block's result: the result's, with 1 image and
+  /// `channels` channels.
+  llvm::ArrayRef<int64_t> shape;
 
   /// The block's channels of activation `source` (N first, channels at
   /// `channelDim`) in this image: `perBlock` channels per block, or the
@@ -44,7 +47,7 @@ struct ChannelBlock {
 /// A tensor of type `resultType` (N first, channels at `channelDim`) built
 /// by loops over its images and its blocks of `channels` channels (which
 /// divides them), inserting what `buildBlock` returns for each: a tensor of
-/// the block's shape (1 image, `channels` channels).
+/// the block's `shape`.
 mlir::Value buildByChannelBlocks(
     mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
     unsigned channelDim, int64_t channels,

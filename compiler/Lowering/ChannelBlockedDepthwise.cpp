@@ -60,11 +60,8 @@ Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
         core.bias = bias ? block.channelsOf(nb, nl, bias) : Value();
         core.groups = kChannelBlock;
         core.relu = op.getRelu();
-        SmallVector<int64_t> blockShape(outType.getShape());
-        blockShape[0] = 1;
-        blockShape[1] = kChannelBlock;
         Value result = buildConvCore(
-            nb, nl, core, channelsLastShape(blockShape, op.getLayout()), op);
+            nb, nl, core, channelsLastShape(block.shape, op.getLayout()), op);
         return fromChannelsLast(nb, nl, result, op.getLayout());
       });
 }

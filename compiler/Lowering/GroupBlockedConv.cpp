@@ -65,11 +65,8 @@ Value buildGroupBlockedConv(OpBuilder &b, conv::ConvOp op, Value input,
         core.weight = block.elementOf(nb, nl, packed);
         core.bias = bias ? block.channelsOf(nb, nl, bias) : Value();
         core.relu = op.getRelu();
-        SmallVector<int64_t> blockShape(outType.getShape());
-        blockShape[0] = 1;
-        blockShape[channelDim] = groupOut;
-        Value result = buildConvCore(nb, nl, core,
-                                     channelsLastShape(blockShape, layout), op);
+        Value result = buildConvCore(
+            nb, nl, core, channelsLastShape(block.shape, layout), op);
         return fromChannelsLast(nb, nl, result, layout);
       });
 }

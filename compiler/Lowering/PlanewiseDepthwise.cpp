@@ -124,18 +124,15 @@ Value buildPlanewiseDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
   int64_t perBlock = planesPerBlock(op);
   if (perBlock == 0)
     return buildPlanes(b, loc, op, input, weight, bias, outType);
-  SmallVector<int64_t> blockShape(outType.getShape());
-  blockShape[0] = 1;
-  blockShape[1] = perBlock;
-  auto blockType = RankedTensorType::get(blockShape, outType.getElementType());
   return buildByChannelBlocks(
       b, loc, outType, /*channelDim=*/1, perBlock,
       [&](OpBuilder &nb, Location nl, const ChannelBlock &block) {
         Value planes = block.activation(nb, nl, input, 1);
         Value planeWeight = block.channelsOf(nb, nl, weight);
         Value planeBias = bias ? block.channelsOf(nb, nl, bias) : Value();
-        return buildPlanes(nb, nl, op, planes, planeWeight, planeBias,
-                           blockType);
+        return buildPlanes(
+            nb, nl, op, planes, planeWeight, planeBias,
+            RankedTensorType::get(block.shape, outType.getElementType()));
       });
 }
 
