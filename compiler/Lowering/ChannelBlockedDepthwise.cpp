@@ -10,22 +10,51 @@ using namespace mlir;
 
 namespace convjit::lowering {
 
+/// Whether `op` is a 2-D depthwise conv (one input and one output channel
+/// per group) in either layout, with no schedule pinned on it.
+static bool isDepthwise2D(conv::ConvOp op) {
+  auto inType = op.getInput().getType();
+  auto outType = op.getType();
+  auto groups = static_cast<int64_t>(op.getGroups());
+  unsigned channelDim = op.getLayout() == conv::Layout::nchw ? 1 : 3;
+  return outType.getRank() == 4 && groups > 1 &&
+         inType.getDimSize(channelDim) == groups &&
+         outType.getDimSize(channelDim) == groups &&
+         op->getDiscardableAttrDictionary().empty();
+}
+
 bool lowersByChannelBlocks(conv::ConvOp op) {
   auto inType = op.getInput().getType();
   auto outType = op.getType();
-  int64_t channels = inType.getDimSize(1);
-  if (!isChannelsFirstDepthwise(op) || outType.getRank() != 4 ||
-      channels % kChannelBlock != 0 || channels < 2 * kChannelBlock)
+  auto channels = static_cast<int64_t>(op.getGroups());
+  if (!isDepthwise2D(op) || channels % kChannelBlock != 0 ||
+      channels < 2 * kChannelBlock)
     return false;
+  bool nchw = op.getLayout() == conv::Layout::nchw;
+  unsigned firstSpatial = nchw ? 2 : 1;
+  int64_t blockBytes =
+      4 * kChannelBlock *
+      (inType.getDimSize(firstSpatial) * inType.getDimSize(firstSpatial + 1) +
+       outType.getDimSize(firstSpatial) * outType.getDimSize(firstSpatial + 1));
+  if (!nchw) {
+    // At nhwc a block reads its channels in place (no layout change). The
+    // input rows a row of tiles reads are then a block's 16 channels of
+    // them, which stay in L1 (all channels' went through L2: 4 rows of
+    // 56x144 are 129 KB), and the border regions (BorderRegions.h) find the
+    // block's planes in L1 or L2 where each region went over all the
+    // layer's channels. MobileNetV2 / EfficientNet-B0 on Zen 5, 1 thread:
+    // 56x56x144 172 -> 224 GFLOPS, 7x7x960 133 -> 221, 7x7x1152 5x5 92 ->
+    // 194. Past half an L2 a block's planes do not stay there: 112x112x32
+    // 170 -> 169, and 296 -> 239 at 2 threads; 112x112x96/2 0.8x.
+    constexpr int64_t kMaxInPlaceBlockBytes = 512 << 10;
+    return blockBytes <= kMaxInPlaceBlockBytes;
+  }
   // A block's channels-last input and output (of one image) are allocated
   // in each iteration: beyond a MiB (an L2) they neither stay in the cache
   // nor come from the heap's free lists, and the pages of each were faulted
   // in afresh (when a block took the whole batch: MobileNetV2's 56x56x144
   // layer at n=8, 3.2 MB per block, 6 GFLOPS).
   constexpr int64_t kMaxBlockBytes = 1 << 20;
-  int64_t blockBytes = 4 * kChannelBlock *
-                       (inType.getDimSize(2) * inType.getDimSize(3) +
-                        outType.getDimSize(2) * outType.getDimSize(3));
   if (blockBytes > kMaxBlockBytes)
     return false;
   // Rows of 64 and more computed plane by plane lose less to the border
@@ -40,17 +69,19 @@ Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
                                    Value weight, Value bias) {
   Location loc = op.getLoc();
   auto outType = cast<RankedTensorType>(op.getType());
-  int64_t channels = outType.getDimSize(1);
+  auto channels = static_cast<int64_t>(op.getGroups());
+  unsigned channelDim = op.getLayout() == conv::Layout::nchw ? 1 : 3;
   // [C, 1, K...] -> [G=C, K..., 1, 1] -> a stack [C/block, block, K..., 1, 1]
   // of which each iteration takes one: the scheduler re-lays out a stack's
   // element as the whole stack, before the loop, in the pack function.
   Value packed = splitDim(b, loc, packConvWeight(b, loc, weight, channels), 0,
                           channels / kChannelBlock);
   return buildByChannelBlocks(
-      b, loc, outType, /*channelDim=*/1, kChannelBlock,
+      b, loc, outType, channelDim, kChannelBlock,
       [&](OpBuilder &nb, Location nl, const ChannelBlock &block) {
-        Value channelsLast = toChannelsLast(
-            nb, nl, block.activation(nb, nl, input, 1), op.getLayout());
+        Value channelsLast =
+            toChannelsLast(nb, nl, block.activation(nb, nl, input, channelDim),
+                           op.getLayout());
         ConvCoreOperands core;
         core.input = padSpatial(nb, nl, channelsLast, op.getPadLo(),
                                 op.getPadHi(), 0.0f);

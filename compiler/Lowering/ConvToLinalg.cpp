@@ -1,9 +1,9 @@
 //===- ConvToLinalg.cpp - conv.conv to linalg -----------------------------===//
 //
 // Channels-last input, zero-padded by tensor.pad, contracted with the HWIO
-// (or grouped G,K...,ICg,OCg) weight by the conv core; an nchw depthwise
-// conv changes layout a block of channels at a time
-// (ChannelBlockedDepthwise.h) or stays channels-first
+// (or grouped G,K...,ICg,OCg) weight by the conv core; a depthwise conv
+// goes a block of channels at a time (ChannelBlockedDepthwise.h: at nchw
+// changing the block's layout) or, at nchw, stays channels-first
 // (PlanewiseDepthwise.h), and so does an nchw conv that is a matrix product
 // per image and group (ChannelsFirstProduct.h). A grouped conv with small
 // groups of a vector or more of channels goes a group at a time

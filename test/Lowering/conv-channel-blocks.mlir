@@ -8,7 +8,8 @@
 // A batch's images are a loop around it, marked too. Rows of 64 and more
 // stay plane by plane; blocks of more than a MiB of channels-last input
 // and output (of an image), fewer than two blocks, or channels no block
-// divides, change the layout of the whole tensors.
+// divides, change the layout of the whole tensors. An nhwc depthwise conv
+// goes by blocks too, reading its channels in place (@blocks_nhwc).
 // RUN: convjit-opt %s --convert-conv-to-linalg | FileCheck %s
 // RUN: convjit-opt %s --convert-conv-to-linalg | convjit-opt --one-shot-bufferize="bufferize-function-boundaries" --convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS --implicit-check-not=linalg.
 
@@ -114,4 +115,43 @@ func.func @planes_by_blocks(%x: tensor<2x24x64x64xf32>, %w: tensor<24x1x3x3xf32>
   %y = conv.conv %x, %w bias(%b) stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 24 layout nchw relu
        : (tensor<2x24x64x64xf32>, tensor<24x1x3x3xf32>, tensor<24xf32>) -> tensor<2x24x64x64xf32>
   return %y : tensor<2x24x64x64xf32>
+}
+
+// At nhwc the block reads its 16 channels of the input in place (no layout
+// change): a slice of the channels, padded, contracted with the block's
+// weights and bias, inserted into the block's channels of the output.
+// CHECK-LABEL: func.func @blocks_nhwc
+// CHECK-SAME: (%[[X:.+]]: tensor<1x7x7x32xf32>, %[[W:.+]]: tensor<32x1x5x5xf32>, %[[B:.+]]: tensor<32xf32>)
+// CHECK: %[[STACK:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2], [3], [4], [5]] output_shape [2, 16, 5, 5, 1, 1]
+// CHECK: %[[RESULT:.+]] = scf.for %[[I:.+]] = %c0 to %c2 step %c1 iter_args(%[[OUT:.+]] = %{{.+}}) -> (tensor<1x7x7x32xf32>)
+// CHECK-NEXT: %[[C:.+]] = affine.apply #[[FIRST]](%[[I]])
+// CHECK-NEXT: %[[CHANNELS:.+]] = tensor.extract_slice %[[X]][0, 0, 0, %[[C]]] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[PADDED:.+]] = tensor.pad %[[CHANNELS]] low[0, 2, 2, 0] high[0, 2, 2, 0]
+// CHECK: %[[WB:.+]] = tensor.extract_slice %[[STACK]][%[[I]], 0, 0, 0, 0, 0] [1, 16, 5, 5, 1, 1]
+// CHECK: %[[BB:.+]] = tensor.extract_slice %[[B]][%[[C]]] [16] [1]
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %[[WB]] : tensor<1x11x11x16x1xf32>, tensor<16x5x5x1x1xf32>) outs(%{{.+}} : tensor<1x7x7x16x1xf32>) attrs = {convjit.conv_core}
+// CHECK: attrs = {convjit.relu}
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[INS:.+]] = tensor.insert_slice %{{.+}} into %[[OUT]][0, 0, 0, %[[C]]] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK-NEXT: scf.yield %[[INS]]
+// CHECK-NEXT: } {convjit.parallel}
+// CHECK-NEXT: return %[[RESULT]]
+func.func @blocks_nhwc(%x: tensor<1x7x7x32xf32>, %w: tensor<32x1x5x5xf32>, %b: tensor<32xf32>) -> tensor<1x7x7x32xf32> {
+  %y = conv.conv %x, %w bias(%b) stride [1, 1] dilation [1, 1] pad [2, 2] to [2, 2] groups 32 layout nhwc relu
+       : (tensor<1x7x7x32xf32>, tensor<32x1x5x5xf32>, tensor<32xf32>) -> tensor<1x7x7x32xf32>
+  return %y : tensor<1x7x7x32xf32>
+}
+
+// At nhwc a block of more than 512 KiB of input and output (112x112x16:
+// 1.5 MiB) does not stay in L2 while its regions read it: one core over all
+// the channels.
+// CHECK-LABEL: func.func @whole_nhwc
+// CHECK-NOT: scf.for
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<1x114x114x32x1xf32>, tensor<32x3x3x1x1xf32>) outs(%{{.+}} : tensor<1x112x112x32x1xf32>) attrs = {convjit.conv_core}
+// CHECK-NOT: scf.for
+func.func @whole_nhwc(%x: tensor<1x112x112x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x112x112x32xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
+       : (tensor<1x112x112x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x112x112x32xf32>
+  return %y : tensor<1x112x112x32xf32>
 }

@@ -77,34 +77,34 @@ func.func @dense_large_weights_and_image(%x: tensor<1x24x24x256xf32>, %w: tensor
 // CHECK-DAG: #[[DWIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
 // CHECK-DAG: #[[DWW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, d3)>
 // CHECK-LABEL: func.func @depthwise
-// CHECK-SAME: (%[[X:.*]]: tensor<1x16x16x32xf32>
+// CHECK-SAME: (%[[X:.*]]: tensor<1x16x16x16xf32>
 // CHECK-NOT: tensor.pad
-// CHECK-NOT: tensor<1x17x17x32xf32>
-// CHECK: %[[DWPACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x3x32xf32>) attrs = {convjit.weight_layout}
+// CHECK-NOT: tensor<1x17x17x16xf32>
+// CHECK: %[[DWPACK:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x3x16xf32>) attrs = {convjit.weight_layout}
 // The interior: outputs [0, 7) x [0, 7) from input [0, 15) x [0, 15), the whole window.
-// CHECK: %[[INNER:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [1, 15, 15, 32] [1, 1, 1, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[INNER]], %[[DWPACK]] : tensor<1x15x15x32xf32>, tensor<3x3x32xf32>) outs(%{{.*}} : tensor<1x7x7x32xf32>)
+// CHECK: %[[INNER:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [1, 15, 15, 16] [1, 1, 1, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[INNER]], %[[DWPACK]] : tensor<1x15x15x16xf32>, tensor<3x3x16xf32>) outs(%{{.*}} : tensor<1x7x7x16xf32>)
 // CHECK-SAME: tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 7, 7, 32]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 7, 7, 16]
 // The bottom edge (row 7, columns 0-6): window rows 0-1.
-// CHECK: %[[BIN:.*]] = tensor.extract_slice %[[X]][0, 14, 0, 0] [1, 2, 15, 32]
-// CHECK: %[[BW:.*]] = tensor.extract_slice %[[DWPACK]][0, 0, 0] [2, 3, 32]
-// CHECK: linalg.generic {{.*}} ins(%[[BIN]], %[[BW]] : tensor<1x2x15x32xf32>, tensor<2x3x32xf32>) outs(%{{.*}} : tensor<1x1x7x32xf32>)
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 0, 0] [1, 1, 7, 32]
+// CHECK: %[[BIN:.*]] = tensor.extract_slice %[[X]][0, 14, 0, 0] [1, 2, 15, 16]
+// CHECK: %[[BW:.*]] = tensor.extract_slice %[[DWPACK]][0, 0, 0] [2, 3, 16]
+// CHECK: linalg.generic {{.*}} ins(%[[BIN]], %[[BW]] : tensor<1x2x15x16xf32>, tensor<2x3x16xf32>) outs(%{{.*}} : tensor<1x1x7x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 0, 0] [1, 1, 7, 16]
 // The right edge (column 7, rows 0-6): window columns 0-1. One output wide;
 // at stride 2 its tile stays one output (see @depthwise_column below).
-// CHECK: %[[RIN:.*]] = tensor.extract_slice %[[X]][0, 0, 14, 0] [1, 15, 2, 32]
-// CHECK: %[[RW:.*]] = tensor.extract_slice %[[DWPACK]][0, 0, 0] [3, 2, 32]
-// CHECK: linalg.generic {{.*}} ins(%[[RIN]], %[[RW]] : tensor<1x15x2x32xf32>, tensor<3x2x32xf32>) outs(%{{.*}} : tensor<1x7x1x32xf32>)
+// CHECK: %[[RIN:.*]] = tensor.extract_slice %[[X]][0, 0, 14, 0] [1, 15, 2, 16]
+// CHECK: %[[RW:.*]] = tensor.extract_slice %[[DWPACK]][0, 0, 0] [3, 2, 16]
+// CHECK: linalg.generic {{.*}} ins(%[[RIN]], %[[RW]] : tensor<1x15x2x16xf32>, tensor<3x2x16xf32>) outs(%{{.*}} : tensor<1x7x1x16xf32>)
 // CHECK-SAME: tile = array<i64: 1, 1, 1, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 7, 0] [1, 7, 1, 32]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 7, 0] [1, 7, 1, 16]
 // The corner: a 2x2 window.
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x2x32xf32>, tensor<2x2x32xf32>) outs(%{{.*}} : tensor<1x1x1x32xf32>)
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 7, 0] [1, 1, 1, 32]
-func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32> {
-  %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 32 layout nhwc
-       : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32>
-  return %y : tensor<1x8x8x32xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x2x16xf32>, tensor<2x2x16xf32>) outs(%{{.*}} : tensor<1x1x1x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 7, 7, 0] [1, 1, 1, 16]
+func.func @depthwise(%x: tensor<1x16x16x16xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<1x8x8x16xf32> {
+  %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 16 layout nhwc
+       : (tensor<1x16x16x16xf32>, tensor<16x1x3x3xf32>) -> tensor<1x8x8x16xf32>
+  return %y : tensor<1x8x8x16xf32>
 }
 
 // -----
@@ -116,10 +116,10 @@ func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> te
 // CHECK-NOT: convjit.relu}
 // CHECK-COUNT-4: linalg.generic {{.*}}convjit.relu_result
 // CHECK-NOT: convjit.relu}
-func.func @depthwise_relu(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32> {
-  %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 32 layout nhwc relu
-       : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x8x8x32xf32>
-  return %y : tensor<1x8x8x32xf32>
+func.func @depthwise_relu(%x: tensor<1x16x16x16xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<1x8x8x16xf32> {
+  %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [0, 0] to [1, 1] groups 16 layout nhwc relu
+       : (tensor<1x16x16x16xf32>, tensor<16x1x3x3xf32>) -> tensor<1x8x8x16xf32>
+  return %y : tensor<1x8x8x16xf32>
 }
 
 // -----

@@ -35,16 +35,16 @@ func.func @dense(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>, %b: tensor
 // tuned, the window loop stays rolled and the width is 6 (tile-vectors=1 as
 // well); blocks-outer=off puts the channels innermost.
 // MODEL-LABEL: func.func @depthwise
-// MODEL: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
+// MODEL: outs(%{{.*}} : tensor<1x14x14x16xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>, unroll = array<i64: 0, 0, 0, 0, 0, 1>}
 // TUNED-LABEL: func.func @depthwise
-// TUNED: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
-// TUNED: outs(%{{.*}} : tensor<1x1x14x32xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+// TUNED: outs(%{{.*}} : tensor<1x14x14x16xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
+// TUNED: outs(%{{.*}} : tensor<1x1x14x16xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 3, 1, 2, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 8, 0, 0>}
 // INNER-LABEL: func.func @depthwise
-// INNER: outs(%{{.*}} : tensor<1x14x14x32xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>
-func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x16x16x32xf32> {
-  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
-       : (tensor<1x16x16x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x16x16x32xf32>
-  return %y : tensor<1x16x16x32xf32>
+// INNER: outs(%{{.*}} : tensor<1x14x14x16xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>
+func.func @depthwise(%x: tensor<1x16x16x16xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<1x16x16x16xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nhwc
+       : (tensor<1x16x16x16xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x16x16xf32>
+  return %y : tensor<1x16x16x16xf32>
 }
 
 // -----
@@ -52,24 +52,25 @@ func.func @depthwise(%x: tensor<1x16x16x32xf32>, %w: tensor<32x1x3x3xf32>) -> te
 // A larger plane (30x30, 28 KB a vector) keeps the channels innermost:
 // memory is read in order.
 // MODEL-LABEL: func.func @depthwise_large_plane
-// MODEL: outs(%{{.*}} : tensor<1x30x30x32xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>
-func.func @depthwise_large_plane(%x: tensor<1x32x32x32xf32>, %w: tensor<32x1x3x3xf32>) -> tensor<1x32x32x32xf32> {
-  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 32 layout nhwc
-       : (tensor<1x32x32x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x32x32xf32>
-  return %y : tensor<1x32x32x32xf32>
+// MODEL: outs(%{{.*}} : tensor<1x30x30x16xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>
+func.func @depthwise_large_plane(%x: tensor<1x32x32x16xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<1x32x32x16xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 16 layout nhwc
+       : (tensor<1x32x32x16xf32>, tensor<16x1x3x3xf32>) -> tensor<1x32x32x16xf32>
+  return %y : tensor<1x32x32x16xf32>
 }
 
 // -----
 
 // tile-vectors=3 does not reach a channel-wise window: 48 channels as one
 // vector<Wx48xf32> (three zmm) would be scalarized by LLVM; the tile stays
-// one vector of 16 channels.
+// one vector of 16 channels. (A 128x128 plane: smaller ones go by blocks of
+// 16 channels, ChannelBlockedDepthwise.h.)
 // V3-LABEL: func.func @depthwise48
-// V3: outs(%{{.*}} : tensor<1x14x14x48xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {{{.*}}tile = array<i64: 1, 1, 14, 16, 0, 0>
-func.func @depthwise48(%x: tensor<1x16x16x48xf32>, %w: tensor<48x1x3x3xf32>) -> tensor<1x16x16x48xf32> {
+// V3: outs(%{{.*}} : tensor<1x126x126x48xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {{{.*}}tile = array<i64: 1, {{[0-9]+}}, {{[0-9]+}}, 16, 0, 0>
+func.func @depthwise48(%x: tensor<1x128x128x48xf32>, %w: tensor<48x1x3x3xf32>) -> tensor<1x128x128x48xf32> {
   %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 48 layout nhwc
-       : (tensor<1x16x16x48xf32>, tensor<48x1x3x3xf32>) -> tensor<1x16x16x48xf32>
-  return %y : tensor<1x16x16x48xf32>
+       : (tensor<1x128x128x48xf32>, tensor<48x1x3x3xf32>) -> tensor<1x128x128x48xf32>
+  return %y : tensor<1x128x128x48xf32>
 }
 
 // BAD-TOGGLE: error: blocks-outer must be auto, on or off, not 'maybe'

@@ -273,11 +273,13 @@ std::vector<std::string> planewiseCases() {
   };
 }
 
-/// nchw depthwise layers computed a block of 16 channels at a time
+/// Depthwise layers computed a block of 16 channels at a time
 /// (ChannelBlockedDepthwise.h): two to four blocks, sizes no tile divides,
 /// batches (a block per image), bias and ReLU, strides, dilations,
 /// asymmetric padding, planes smaller than the window; rows of 56 (blocks,
-/// not planes) and of 64 (planes again).
+/// not planes) and of 64 (planes again). At nhwc (channels read in place)
+/// the same kinds, a 5x5 window wider than the interior, and a stride-2
+/// 56x56 plane (a block's tile of one row).
 std::vector<std::string> channelBlockCases() {
   return {
       "conv ic=32 oc=32 in=13x17 k=3 pad=1 groups=32 bias relu",
@@ -289,6 +291,12 @@ std::vector<std::string> channelBlockCases() {
       "conv ic=32 oc=32 in=56x56 k=3 pad=1 groups=32",
       "conv ic=32 oc=32 in=64x64 k=3 pad=1 groups=32",
       "conv n=4 ic=32 oc=32 in=56x56 k=3 pad=1 groups=32 bias",
+      "conv ic=32 oc=32 in=13x17 k=3 pad=1 groups=32 bias relu layout=nhwc",
+      "conv n=2 ic=48 oc=48 in=20x9 k=5x3 stride=2x1 dilation=1x2 "
+      "pad=2x0:1x3 groups=48 bias layout=nhwc",
+      "conv ic=64 oc=64 in=7x7 k=5 pad=2 groups=64 relu layout=nhwc",
+      "conv n=3 ic=32 oc=32 in=3x3 k=3 pad=1 groups=32 bias layout=nhwc",
+      "conv ic=48 oc=48 in=56x56 k=3 stride=2 pad=1 groups=48 layout=nhwc",
   };
 }
 
