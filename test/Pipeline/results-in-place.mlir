@@ -137,6 +137,47 @@ func.func @region_loops_in_place(%in: tensor<1x4x4x8xf32>, %out: memref<1x6x6x8x
 
 // -----
 
+// A region computed by a chain of nests, the second carrying the first's
+// result (a peeled last tile of rows): the first starts from the whole
+// result and both write at the region's offsets; after bufferization, no
+// temporary and no copy of the region.
+// CHECK-LABEL: func.func @region_chain_in_place
+// CHECK: %[[WHOLE:.*]] = bufferization.to_tensor %arg1 restrict writable
+// CHECK: %[[ROWS:.*]] = scf.for %[[I:[a-z0-9]+]] = {{.*}} iter_args(%{{.*}} = %[[WHOLE]]) -> (tensor<1x7x6x8xf32>)
+// CHECK: %[[H:.*]] = arith.addi %[[I]], %c1
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %[[H]], %c1{{.*}}, %c0] {{.*}} : vector<4x8xf32>, tensor<1x7x6x8xf32>
+// CHECK: %[[LAST:.*]] = scf.for %{{.*}} iter_args(%{{.*}} = %[[ROWS]]) -> (tensor<1x7x6x8xf32>)
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %c5{{.*}}, %c1{{.*}}, %c0] {{.*}} : vector<4x8xf32>, tensor<1x7x6x8xf32>
+// CHECK-NOT: tensor.insert_slice
+// CHECK: bufferization.materialize_in_destination %[[LAST]]
+// BUFFERS-LABEL: func.func @region_chain_in_place
+// BUFFERS-NOT: memref.alloc
+// BUFFERS-NOT: memref.copy
+// BUFFERS: vector.transfer_write %{{.*}}, %arg1[
+// BUFFERS: vector.transfer_write %{{.*}}, %arg1[
+func.func @region_chain_in_place(%in: tensor<1x5x4x8xf32>, %out: memref<1x7x6x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant dense<0.0> : vector<4x8xf32>
+  %whole = tensor.empty() : tensor<1x7x6x8xf32>
+  %part = tensor.empty() : tensor<1x5x4x8xf32>
+  %rows = scf.for %i = %c0 to %c4 step %c2 iter_args(%t = %part) -> (tensor<1x5x4x8xf32>) {
+    %w = vector.transfer_write %zero, %t[%c0, %i, %c0, %c0] {in_bounds = [true, true]} : vector<4x8xf32>, tensor<1x5x4x8xf32>
+    scf.yield %w : tensor<1x5x4x8xf32>
+  }
+  %last = scf.for %k = %c0 to %c1 step %c1 iter_args(%t = %rows) -> (tensor<1x5x4x8xf32>) {
+    %w = vector.transfer_write %zero, %t[%c0, %c4, %c0, %c0] {in_bounds = [true, true]} : vector<4x8xf32>, tensor<1x5x4x8xf32>
+    scf.yield %w : tensor<1x5x4x8xf32>
+  }
+  %r = tensor.insert_slice %last into %whole[0, 1, 1, 0] [1, 5, 4, 8] [1, 1, 1, 1] : tensor<1x5x4x8xf32> into tensor<1x7x6x8xf32>
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<1x7x6x8xf32>, memref<1x7x6x8xf32>) -> ()
+  return
+}
+
+// -----
+
 // A padded buffer's top and bottom strips, one fill after cse, inserted in
 // two places: each insert gets a fill of its own, so that after
 // bufferization both strips are filled where they lie (no temporary filled
