@@ -5,6 +5,7 @@
 #include "Lowering/ConvCore.h"
 #include "Lowering/LinalgHelpers.h"
 #include "Lowering/PlanewiseDepthwise.h"
+#include "Target/TargetInfo.h"
 
 using namespace mlir;
 
@@ -21,6 +22,27 @@ static bool isDepthwise2D(conv::ConvOp op) {
          inType.getDimSize(channelDim) == groups &&
          outType.getDimSize(channelDim) == groups &&
          op->getDiscardableAttrDictionary().empty();
+}
+
+/// Whether the input rows a row of a block's tiles reads (across the padded
+/// row: the window's rows, one more for the two-row tiles of windows up to
+/// 3x3, ConvSchedule.cpp) stay in L1 when the block reads its 16 channels
+/// in place: one line per position, positions all the layer's channels
+/// apart, which with a power-of-two channel count reach few L1 sets
+/// (l1LinesAtStride). 256 channels keep 32 lines, against 120 for 4 rows
+/// of 28x28 + padding. Such layers ran 0.4-0.7x as fast by blocks (Zen 5,
+/// 1 thread: 28x28x256 123 -> 53 GFLOPS, 56x56x128 150 -> 80, 7x7x1024 68
+/// -> 50), where 240 and 272 channels ran 205 and 198 by blocks (151 and
+/// 137 not).
+static bool blockRowsStayInL1(conv::ConvOp op, int64_t channels) {
+  auto inType = op.getInput().getType();
+  int64_t rowPositions =
+      inType.getDimSize(2) + op.getPadLo()[1] + op.getPadHi()[1];
+  auto weightType = op.getWeight().getType();
+  int64_t windowRows = weightType.getDimSize(2);
+  int64_t rowsRead =
+      windowRows + (windowRows * weightType.getDimSize(3) <= 9 ? 1 : 0);
+  return l1LinesAtStride(4 * channels) >= rowsRead * rowPositions;
 }
 
 bool lowersByChannelBlocks(conv::ConvOp op) {
@@ -47,7 +69,8 @@ bool lowersByChannelBlocks(conv::ConvOp op) {
     // 194. Past half an L2 a block's planes do not stay there: 112x112x32
     // 170 -> 169, and 296 -> 239 at 2 threads; 112x112x96/2 0.8x.
     constexpr int64_t kMaxInPlaceBlockBytes = 512 << 10;
-    return blockBytes <= kMaxInPlaceBlockBytes;
+    return blockBytes <= kMaxInPlaceBlockBytes &&
+           blockRowsStayInL1(op, channels);
   }
   // A block's channels-last input and output (of one image) are allocated
   // in each iteration: beyond a MiB (an L2) they neither stay in the cache

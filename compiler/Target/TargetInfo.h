@@ -15,7 +15,9 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <numeric>
 #include <string>
 
 namespace convjit {
@@ -52,6 +54,17 @@ struct TargetInfo {
   /// of the host: "avx2" (Zen 3-like), "avx512" (Zen 5-like), "host".
   static llvm::Expected<TargetInfo> byName(llvm::StringRef name);
 };
+
+/// How many lines of positions `strideBytes` apart (whole lines) an L1 data
+/// cache keeps. x86 cores index L1 by the offset in a 4 KiB page (64 sets
+/// of 64-byte lines), so lines 4 KiB apart share a set and a stride with a
+/// large power-of-two factor reaches few sets: 256 floats apart, 4 sets.
+/// 8 ways, the fewest of the cores convjit targets.
+inline int64_t l1LinesAtStride(int64_t strideBytes) {
+  constexpr int64_t kLineBytes = 64, kSets = 64, kWays = 8;
+  int64_t lines = std::max<int64_t>(1, strideBytes / kLineBytes);
+  return kSets / std::gcd(lines, kSets) * kWays;
+}
 
 } // namespace convjit
 

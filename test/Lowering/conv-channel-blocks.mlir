@@ -155,3 +155,16 @@ func.func @whole_nhwc(%x: tensor<1x112x112x32xf32>, %w: tensor<32x1x3x3xf32>) ->
        : (tensor<1x112x112x32xf32>, tensor<32x1x3x3xf32>) -> tensor<1x112x112x32xf32>
   return %y : tensor<1x112x112x32xf32>
 }
+
+// 256 channels put the positions 1 KiB apart: a block's lines reach 4 of
+// L1's 64 sets, too few for the input rows its tiles read (4 rows of 28 +
+// padding): one core over all the channels.
+// CHECK-LABEL: func.func @whole_nhwc_power_of_two
+// CHECK-NOT: scf.for
+// CHECK: linalg.generic {{.*}} outs(%{{.+}} : tensor<1x28x28x256x1xf32>) attrs = {convjit.conv_core}
+// CHECK-NOT: scf.for
+func.func @whole_nhwc_power_of_two(%x: tensor<1x28x28x256xf32>, %w: tensor<256x1x3x3xf32>) -> tensor<1x28x28x256xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 256 layout nhwc
+       : (tensor<1x28x28x256xf32>, tensor<256x1x3x3xf32>) -> tensor<1x28x28x256xf32>
+  return %y : tensor<1x28x28x256xf32>
+}

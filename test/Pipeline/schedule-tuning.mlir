@@ -61,6 +61,20 @@ func.func @depthwise_large_plane(%x: tensor<1x32x32x16xf32>, %w: tensor<16x1x3x3
 
 // -----
 
+// 512 channels put a 14x14 plane's positions 2 KiB apart: they reach 2 of
+// L1's 64 sets (16 lines), too few for the 3 input rows of 16 a row of tiles
+// reads, so channels stay innermost although a vector's plane fits L1 (the
+// same window on 16 channels, @depthwise above, goes channels outermost).
+// MODEL-LABEL: func.func @depthwise_power_of_two
+// MODEL: outs(%{{.*}} : tensor<1x12x12x512xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>
+func.func @depthwise_power_of_two(%x: tensor<1x14x14x512xf32>, %w: tensor<512x1x3x3xf32>) -> tensor<1x14x14x512xf32> {
+  %y = conv.conv %x, %w stride [1, 1] dilation [1, 1] pad [1, 1] to [1, 1] groups 512 layout nhwc
+       : (tensor<1x14x14x512xf32>, tensor<512x1x3x3xf32>) -> tensor<1x14x14x512xf32>
+  return %y : tensor<1x14x14x512xf32>
+}
+
+// -----
+
 // tile-vectors=3 does not reach a channel-wise window: 48 channels as one
 // vector<Wx48xf32> (three zmm) would be scalarized by LLVM; the tile stays
 // one vector of 16 channels. (A 128x128 plane: smaller ones go by blocks of
