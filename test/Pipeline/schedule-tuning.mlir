@@ -75,6 +75,18 @@ func.func @depthwise_power_of_two(%x: tensor<1x14x14x512xf32>, %w: tensor<512x1x
 
 // -----
 
+// At stride 2 such a plane's interior takes two vectors of channels per
+// tile (16 channels on AVX2).
+// MODEL-LABEL: func.func @depthwise_power_of_two_strided
+// MODEL: outs(%{{.*}} : tensor<1x6x6x512xf32>) attrs = {convjit.conv_core, convjit.partition = 1 : i64, convjit.schedule = {interchange = array<i64: 0, 1, 2, 3, 4, 5>, reduce = array<i64: 0, 0, 0, 0, 1, 1>, tile = array<i64: 1, 1, 6, 16, 0, 0>
+func.func @depthwise_power_of_two_strided(%x: tensor<1x14x14x512xf32>, %w: tensor<512x1x3x3xf32>) -> tensor<1x7x7x512xf32> {
+  %y = conv.conv %x, %w stride [2, 2] dilation [1, 1] pad [1, 1] to [1, 1] groups 512 layout nhwc
+       : (tensor<1x14x14x512xf32>, tensor<512x1x3x3xf32>) -> tensor<1x7x7x512xf32>
+  return %y : tensor<1x7x7x512xf32>
+}
+
+// -----
+
 // tile-vectors=3 does not reach a channel-wise window: 48 channels as one
 // vector<Wx48xf32> (three zmm) would be scalarized by LLVM; the tile stays
 // one vector of 16 channels. (A 128x128 plane: smaller ones go by blocks of

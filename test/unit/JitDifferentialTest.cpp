@@ -203,7 +203,8 @@ void checkAgainstReference(const std::string &text, unsigned threads,
 /// Channel-wise window layers whose borders take each path of
 /// BorderRegions.cpp: cropped regions with alike ones in loops (1-D to 3-D,
 /// strided, dilated, asymmetric, 5x5 in nine bodies), bands (7x7 pad 3), and
-/// pooling.
+/// pooling; power-of-two channel counts on small planes (channels innermost,
+/// at stride 2 two vectors per tile).
 std::vector<std::string> borderCases() {
   return {
       "conv ic=16 oc=16 in=12x12 k=5 pad=2 groups=16 layout=nhwc",
@@ -223,6 +224,10 @@ std::vector<std::string> borderCases() {
       "max_pool ic=16 in=10x10 k=3 pad=1 stride=2",
       "avg_pool ic=16 in=9x9 k=5 pad=2 stride=1 layout=nhwc",
       "max_pool ic=8 in=5x6x7 k=3 pad=1 stride=1 layout=nhwc",
+      "conv ic=512 oc=512 in=14x14 k=3 pad=1 groups=512 bias layout=nhwc",
+      "conv ic=256 oc=256 in=14x14 k=3 stride=2 pad=1 groups=256 layout=nhwc",
+      "conv n=2 ic=512 oc=512 in=13x9 k=3 stride=2 pad=1:0 groups=512 relu "
+      "layout=nhwc",
   };
 }
 
