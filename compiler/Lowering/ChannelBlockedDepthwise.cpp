@@ -1,4 +1,4 @@
-//===- ChannelBlockedDepthwise.cpp - nchw depthwise by channel blocks -----===//
+//===- ChannelBlockedDepthwise.cpp - Depthwise by channel blocks ----------===//
 
 #include "Lowering/ChannelBlockedDepthwise.h"
 #include "Lowering/ChannelBlockLoops.h"
@@ -10,19 +10,6 @@
 using namespace mlir;
 
 namespace convjit::lowering {
-
-/// Whether `op` is a 2-D depthwise conv (one input and one output channel
-/// per group) in either layout, with no schedule pinned on it.
-static bool isDepthwise2D(conv::ConvOp op) {
-  auto inType = op.getInput().getType();
-  auto outType = op.getType();
-  auto groups = static_cast<int64_t>(op.getGroups());
-  unsigned channelDim = op.getLayout() == conv::Layout::nchw ? 1 : 3;
-  return outType.getRank() == 4 && groups > 1 &&
-         inType.getDimSize(channelDim) == groups &&
-         outType.getDimSize(channelDim) == groups &&
-         op->getDiscardableAttrDictionary().empty();
-}
 
 /// Whether the input rows a row of a block's tiles reads (across the padded
 /// row: the window's rows, one more for the two-row tiles of windows up to
@@ -49,8 +36,8 @@ bool lowersByChannelBlocks(conv::ConvOp op) {
   auto inType = op.getInput().getType();
   auto outType = op.getType();
   auto channels = static_cast<int64_t>(op.getGroups());
-  if (!isDepthwise2D(op) || channels % kChannelBlock != 0 ||
-      channels < 2 * kChannelBlock)
+  if (outType.getRank() != 4 || !isDepthwise(op) ||
+      channels % kChannelBlock != 0 || channels < 2 * kChannelBlock)
     return false;
   bool nchw = op.getLayout() == conv::Layout::nchw;
   unsigned firstSpatial = nchw ? 2 : 1;
@@ -93,7 +80,7 @@ Value buildChannelBlockedDepthwise(OpBuilder &b, conv::ConvOp op, Value input,
   Location loc = op.getLoc();
   auto outType = cast<RankedTensorType>(op.getType());
   auto channels = static_cast<int64_t>(op.getGroups());
-  unsigned channelDim = op.getLayout() == conv::Layout::nchw ? 1 : 3;
+  unsigned channelDim = channelDimOf(op.getLayout(), outType.getRank());
   // [C, 1, K...] -> [G=C, K..., 1, 1] -> a stack [C/block, block, K..., 1, 1]
   // of which each iteration takes one: the scheduler re-lays out a stack's
   // element as the whole stack, before the loop, in the pack function.

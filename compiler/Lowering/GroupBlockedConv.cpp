@@ -45,8 +45,7 @@ Value buildGroupBlockedConv(OpBuilder &b, conv::ConvOp op, Value input,
   int64_t groupIn = weightType.getDimSize(1);
   int64_t groupOut = weightType.getDimSize(0) / groups;
   conv::Layout layout = op.getLayout();
-  unsigned channelDim =
-      layout == conv::Layout::nchw ? 1 : outType.getRank() - 1;
+  unsigned channelDim = channelDimOf(layout, outType.getRank());
   // [G, K..., ICg, OCg], of which each group takes its element: the
   // scheduler re-lays out a stack's element as the whole stack, before the
   // loop, in the pack function.

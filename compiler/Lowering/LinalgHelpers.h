@@ -19,6 +19,12 @@
 
 namespace convjit::lowering {
 
+/// The channel dim of a rank-`rank` activation in `layout`: 1 channels-first,
+/// the last channels-last.
+inline unsigned channelDimOf(conv::Layout layout, unsigned rank) {
+  return layout == conv::Layout::nchw ? 1 : rank - 1;
+}
+
 /// The shape `shape` (an activation in `layout`) has once channels-last.
 llvm::SmallVector<int64_t> channelsLastShape(llvm::ArrayRef<int64_t> shape,
                                              conv::Layout layout);

@@ -13,18 +13,20 @@ using namespace mlir;
 
 namespace convjit::lowering {
 
-bool isChannelsFirstDepthwise(conv::ConvOp op) {
+bool isDepthwise(conv::ConvOp op) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto outType = cast<RankedTensorType>(op.getType());
   int64_t groups = static_cast<int64_t>(op.getGroups());
-  return op.getLayout() == conv::Layout::nchw && groups > 1 &&
-         inType.getDimSize(1) == groups && outType.getDimSize(1) == groups &&
+  unsigned channelDim = channelDimOf(op.getLayout(), outType.getRank());
+  return groups > 1 && inType.getDimSize(channelDim) == groups &&
+         outType.getDimSize(channelDim) == groups &&
          op->getDiscardableAttrDictionary().empty();
 }
 
 bool lowersPlanewise(conv::ConvOp op) {
   constexpr int64_t kMinRow = 32;
-  return isChannelsFirstDepthwise(op) && op.getStrides().back() == 1 &&
+  return op.getLayout() == conv::Layout::nchw && isDepthwise(op) &&
+         op.getStrides().back() == 1 &&
          op.getType().getShape().back() >= kMinRow;
 }
 

@@ -26,9 +26,9 @@
 namespace convjit::lowering {
 
 /// Whether `op` is a depthwise conv (one input and one output channel per
-/// group) on channels-first activations with no schedule pinned on it
-/// (those are written for the channels-last core).
-bool isChannelsFirstDepthwise(conv::ConvOp op);
+/// group), in either layout, with no schedule pinned on it (those are
+/// written for the channels-last core).
+bool isDepthwise(conv::ConvOp op);
 
 /// Whether `op` lowers plane by plane: a channels-first depthwise conv with
 /// output rows of at least 32 at unit stride.
