@@ -574,9 +574,10 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
                     !unitStrideDims[tiled - 2];
   bool tiledStrided =
       tiled - 1 < unitStrideDims.size() && !unitStrideDims[tiled - 1];
-  int64_t rowsRead = tiled >= 2 ? bounds[rank + tiled] : 1;
+  // The window's extent along the dim above the tiled one (1 when none).
+  int64_t windowRows = tiled >= 2 ? bounds[rank + tiled] : 1;
   int64_t inputRow = bounds[tiled] * (tiledStrided ? 2 : 1) + window - 1;
-  bool rowsStayInL1 = l1LinesAtStride(4 * channels) >= rowsRead * inputRow;
+  bool rowsStayInL1 = l1LinesAtStride(4 * channels) >= windowRows * inputRow;
   bool smallPlane = 2 * planeBytes <= target.l1dBytes;
   bool channelsOuter = tuning.blocksOuter.value_or(smallPlane && rowsStayInL1);
   // Such a small plane at stride 2 takes two vectors of channels per tile
@@ -609,7 +610,7 @@ ConvSchedule convjit::chooseChannelwiseSchedule(
   // whose plane is in L1 already (14x14: 0.9-1.0x), nor with 16 registers
   // (AVX2), where the tile and the weights do not fit and which was not
   // measured.
-  int64_t windowRows = bounds[rank + tiled], windowCols = window;
+  int64_t windowCols = window;
   bool rowsTileable = tiled == rank && rank >= 2 && unrollWindow;
   auto loadsPerOutput = [&](int64_t r, int64_t w) {
     return static_cast<double>((r + windowRows - 1) * (w + windowCols - 1)) /
